@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# A proof that cannot fail proves nothing: apply each proofs/mutants/<unit>-*.patch to a
+# scratch copy of the tree and require WP to FAIL on it. A mutant that no longer applies
+# is an error too (it would silently stop testing anything).
+set -uo pipefail
+top=$(pwd)
+scratch=$(mktemp -d /tmp/xb-mutants.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+killed=0 survived=0 stale=0
+shopt -s nullglob
+patches=(proofs/mutants/*.patch)
+if [ ${#patches[@]} -eq 0 ]; then echo "proofs-mutants: no mutants"; exit 1; fi
+printf '%-40s %s\n' "mutant" "verdict"
+for p in "${patches[@]}"; do
+  name=$(basename "$p" .patch)
+  unit=${name%%-*}
+  work="$scratch/$name"
+  mkdir -p "$work"
+  cp -r impl proofs tools Makefile "$work"/
+  if ! (cd "$work" && patch -s -p1 --dry-run < "$top/$p" >/dev/null && patch -s -p1 < "$top/$p"); then
+    printf '%-40s %s\n' "$name" "STALE (patch does not apply)"; stale=$((stale + 1)); continue
+  fi
+  srcs=$(make -s -C "$work" proof-vars UNIT="$unit" VAR=SRCS)
+  flags=$(make -s -C "$work" proof-vars UNIT="$unit" VAR=FLAGS)
+  if (cd "$work" && tools/wp-run.sh "$unit" build/proofs "proofs/wp/$unit" "$srcs" "$flags" >/dev/null 2>&1 \
+        && tools/wp-table.py "build/proofs/$unit.json" >/dev/null 2>&1); then
+    printf '%-40s %s\n' "$name" "SURVIVED (proof still passes!)"; survived=$((survived + 1))
+  else
+    printf '%-40s %s\n' "$name" "killed (proof fails, as it must)"; killed=$((killed + 1))
+  fi
+done
+echo "proofs-mutants: $killed killed, $survived survived, $stale stale"
+[ $survived -eq 0 ] && [ $stale -eq 0 ]
