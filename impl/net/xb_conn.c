@@ -66,22 +66,22 @@ static ssize_t t_writev(xb_conn *c, const struct iovec *iov, int n) {
 /* ------------------------------------------------------------------ state helpers */
 
 void xb_conn_mark_dirty_(xb_conn *c) {
-  if (c->flags & (XB_CF_DIRTY | XB_CF_DESTROYING)) return;
-  c->flags |= XB_CF_DIRTY;
+  if (c->flags & (XB_CONNF_DIRTY | XB_CONNF_DESTROYING)) return;
+  c->flags |= XB_CONNF_DIRTY;
   xb_dl_push(&c->net->dirty, &c->dirty);
 }
 
 static bool in_full(const xb_conn *c) { return c->in_len >= c->net->cfg.in_cap; }
 
 static void update_mask(xb_conn *c) {
-  if (c->flags & XB_CF_DESTROYING) return;
+  if (c->flags & XB_CONNF_DESTROYING) return;
   int want = 0;
-  bool closing = (c->flags & XB_CF_CLOSING) != 0;
-  if (!closing && !(c->flags & XB_CF_PAUSED) && !in_full(c)) want |= XB_EV_READ;
-  if ((c->flags & XB_CF_WRITE_WANTS_READ) && c->qlen > 0) want |= XB_EV_READ;
-  if ((c->flags & XB_CF_WRITE_BLOCKED) && c->qlen > 0) want |= XB_EV_WRITE;
-  if ((c->flags & XB_CF_READ_WANTS_WRITE) && !closing) want |= XB_EV_WRITE;
-  if (closing && !(c->flags & XB_CF_CLOSE_FLUSH)) want = 0;
+  bool closing = (c->flags & XB_CONNF_CLOSING) != 0;
+  if (!closing && !(c->flags & XB_CONNF_PAUSED) && !in_full(c)) want |= XB_EV_READ;
+  if ((c->flags & XB_CONNF_WRITE_WANTS_READ) && c->qlen > 0) want |= XB_EV_READ;
+  if ((c->flags & XB_CONNF_WRITE_BLOCKED) && c->qlen > 0) want |= XB_EV_WRITE;
+  if ((c->flags & XB_CONNF_READ_WANTS_WRITE) && !closing) want |= XB_EV_WRITE;
+  if (closing && !(c->flags & XB_CONNF_CLOSE_FLUSH)) want = 0;
   if (want == c->mask) return;
   if (xb_loop_set_mask(c->net->loop, c->fd, want) < 0) {
     xb_conn_fail_(c, XB_CLOSE_ERROR, errno);
@@ -91,22 +91,22 @@ static void update_mask(xb_conn *c) {
 }
 
 void xb_conn_fail_(xb_conn *c, xb_close_reason reason, int err) {
-  if (c->flags & XB_CF_DESTROYING) return;
-  if (!(c->flags & XB_CF_CLOSING)) {
+  if (c->flags & XB_CONNF_DESTROYING) return;
+  if (!(c->flags & XB_CONNF_CLOSING)) {
     c->reason = reason;
     c->err = err;
   }
-  c->flags |= XB_CF_CLOSING;
-  c->flags &= ~(uint32_t)XB_CF_CLOSE_FLUSH; /* a broken socket cannot be flushed */
+  c->flags |= XB_CONNF_CLOSING;
+  c->flags &= ~(uint32_t)XB_CONNF_CLOSE_FLUSH; /* a broken socket cannot be flushed */
   xb_wheel_unfile_(c);
   xb_conn_mark_dirty_(c);
 }
 
 void xb_conn_close(xb_conn *c, unsigned how) {
-  if (c->flags & XB_CF_DESTROYING) return;
-  if (c->flags & XB_CF_CLOSING) {
-    if (how == XB_CLOSE_NOW && (c->flags & XB_CF_CLOSE_FLUSH)) {
-      c->flags &= ~(uint32_t)XB_CF_CLOSE_FLUSH;
+  if (c->flags & XB_CONNF_DESTROYING) return;
+  if (c->flags & XB_CONNF_CLOSING) {
+    if (how == XB_CLOSE_NOW && (c->flags & XB_CONNF_CLOSE_FLUSH)) {
+      c->flags &= ~(uint32_t)XB_CONNF_CLOSE_FLUSH;
       xb_wheel_unfile_(c);
       xb_conn_mark_dirty_(c);
     }
@@ -114,9 +114,9 @@ void xb_conn_close(xb_conn *c, unsigned how) {
   }
   c->reason = XB_CLOSE_LOCAL;
   c->err = 0;
-  c->flags |= XB_CF_CLOSING;
+  c->flags |= XB_CONNF_CLOSING;
   /* FLUSH even with nothing queued: the transport still gets its shutdown. */
-  if (how == XB_CLOSE_FLUSH) c->flags |= XB_CF_CLOSE_FLUSH;
+  if (how == XB_CLOSE_FLUSH) c->flags |= XB_CONNF_CLOSE_FLUSH;
   xb_wheel_unfile_(c);
   if (how == XB_CLOSE_FLUSH && c->qlen > 0) {
     c->linger_until = xb_loop_now(c->net->loop) + c->net->cfg.linger_ms;
@@ -125,7 +125,7 @@ void xb_conn_close(xb_conn *c, unsigned how) {
   xb_conn_mark_dirty_(c);
 }
 
-bool xb_conn_closing(const xb_conn *c) { return (c->flags & XB_CF_CLOSING) != 0; }
+bool xb_conn_closing(const xb_conn *c) { return (c->flags & XB_CONNF_CLOSING) != 0; }
 
 /* ------------------------------------------------------------------ output */
 
@@ -172,7 +172,7 @@ static int append_bytes(xb_conn *c, const void *data, size_t len) {
 }
 
 static int check_bound(xb_conn *c, size_t total, unsigned flags) {
-  if (c->flags & (XB_CF_CLOSING | XB_CF_DESTROYING)) return XB_NET_ECLOSED;
+  if (c->flags & (XB_CONNF_CLOSING | XB_CONNF_DESTROYING)) return XB_NET_ECLOSED;
   const xb_net_config *cfg = &c->net->cfg;
   size_t limit = cfg->out_max;
   if (flags & XB_SEND_CONTROL) limit += cfg->ctrl_reserve;
@@ -190,7 +190,7 @@ static int check_bound(xb_conn *c, size_t total, unsigned flags) {
 
 static void queued(xb_conn *c, size_t n) {
   c->out_bytes += n;
-  if (!(c->flags & (XB_CF_WRITE_BLOCKED | XB_CF_WRITE_WANTS_READ))) xb_conn_mark_dirty_(c);
+  if (!(c->flags & (XB_CONNF_WRITE_BLOCKED | XB_CONNF_WRITE_WANTS_READ))) xb_conn_mark_dirty_(c);
 }
 
 int xb_conn_send(xb_conn *c, const void *data, size_t len, unsigned flags) {
@@ -247,7 +247,7 @@ static void q_clear(xb_conn *c) {
 /* Writes as much as the socket takes. */
 static void flush(xb_conn *c) {
   xb_net *net = c->net;
-  c->flags &= ~(uint32_t)(XB_CF_WRITE_BLOCKED | XB_CF_WRITE_WANTS_READ);
+  c->flags &= ~(uint32_t)(XB_CONNF_WRITE_BLOCKED | XB_CONNF_WRITE_WANTS_READ);
   while (c->qlen > 0) {
     int n = 0;
     size_t total = 0;
@@ -265,15 +265,15 @@ static void flush(xb_conn *c) {
       /* A short plain write means the socket buffer is full: the next call would only
        * say EAGAIN. Other transports may write less by design (one TLS record). */
       if ((size_t)w < total && c->tops == NULL) {
-        c->flags |= XB_CF_WRITE_BLOCKED;
+        c->flags |= XB_CONNF_WRITE_BLOCKED;
         break;
       }
       continue;
     }
     if (w == XB_IO_WANT_WRITE) {
-      c->flags |= XB_CF_WRITE_BLOCKED;
+      c->flags |= XB_CONNF_WRITE_BLOCKED;
     } else if (w == XB_IO_WANT_READ) {
-      c->flags |= XB_CF_WRITE_WANTS_READ;
+      c->flags |= XB_CONNF_WRITE_WANTS_READ;
     } else {
       xb_conn_fail_(c, XB_CLOSE_ERROR, w == XB_IO_ERROR && errno ? errno : EPROTO);
       q_clear(c);
@@ -283,7 +283,7 @@ static void flush(xb_conn *c) {
   if (c->full_since != 0 && c->out_bytes <= net->cfg.out_max / 2) {
     c->full_since = 0; /* hysteresis: "full" ends once half the bound is free again */
   }
-  if (c->qlen == 0 && (c->flags & XB_CF_CLOSING)) xb_conn_mark_dirty_(c);
+  if (c->qlen == 0 && (c->flags & XB_CONNF_CLOSING)) xb_conn_mark_dirty_(c);
 }
 
 size_t xb_conn_out_pending(const xb_conn *c) { return c->out_bytes; }
@@ -293,7 +293,7 @@ bool xb_conn_write_watched(const xb_conn *c) { return (c->mask & XB_EV_WRITE) !=
 /* ------------------------------------------------------------------ input */
 
 const uint8_t *xb_conn_in(const xb_conn *c, size_t *len) {
-  if (c->flags & XB_CF_IN_SCRATCH) {
+  if (c->flags & XB_CONNF_IN_SCRATCH) {
     *len = c->slen;
     return c->sptr;
   }
@@ -302,11 +302,11 @@ const uint8_t *xb_conn_in(const xb_conn *c, size_t *len) {
 }
 
 bool xb_conn_in_full(const xb_conn *c) {
-  return (c->flags & XB_CF_IN_SCRATCH) ? c->slen >= c->net->cfg.in_cap : in_full(c);
+  return (c->flags & XB_CONNF_IN_SCRATCH) ? c->slen >= c->net->cfg.in_cap : in_full(c);
 }
 
 void xb_conn_in_consume(xb_conn *c, size_t n) {
-  if (c->flags & XB_CF_IN_SCRATCH) {
+  if (c->flags & XB_CONNF_IN_SCRATCH) {
     if (n > c->slen) n = c->slen;
     c->sptr += n;
     c->slen -= n;
@@ -327,7 +327,7 @@ void xb_conn_in_consume(xb_conn *c, size_t n) {
   if (was_full && !in_full(c)) {
     /* Reading stopped at the cap; bytes may wait in the transport, not only the fd. */
     if (c->tops && c->tops->pending && c->tops->pending(c->tctx)) {
-      c->flags |= XB_CF_READ_PENDING;
+      c->flags |= XB_CONNF_READ_PENDING;
       xb_conn_mark_dirty_(c);
     }
     update_mask(c);
@@ -335,10 +335,10 @@ void xb_conn_in_consume(xb_conn *c, size_t n) {
 }
 
 void xb_conn_pause_read(xb_conn *c, bool paused) {
-  if (paused) c->flags |= XB_CF_PAUSED;
-  else c->flags &= ~(uint32_t)XB_CF_PAUSED;
+  if (paused) c->flags |= XB_CONNF_PAUSED;
+  else c->flags &= ~(uint32_t)XB_CONNF_PAUSED;
   if (!paused && c->tops && c->tops->pending && c->tops->pending(c->tctx)) {
-    c->flags |= XB_CF_READ_PENDING;
+    c->flags |= XB_CONNF_READ_PENDING;
     xb_conn_mark_dirty_(c);
   }
   update_mask(c);
@@ -372,9 +372,9 @@ static int keep_scratch_rest(xb_conn *c) {
 static void do_read(xb_conn *c) {
   xb_net *net = c->net;
   size_t cap = net->cfg.in_cap;
-  c->flags &= ~(uint32_t)(XB_CF_READ_WANTS_WRITE | XB_CF_READ_PENDING);
+  c->flags &= ~(uint32_t)(XB_CONNF_READ_WANTS_WRITE | XB_CONNF_READ_PENDING);
   for (int iter = 0; iter < XB_READS_PER_EVENT; iter++) {
-    if (c->flags & (XB_CF_CLOSING | XB_CF_PAUSED)) break;
+    if (c->flags & (XB_CONNF_CLOSING | XB_CONNF_PAUSED)) break;
     uint8_t *buf;
     size_t space;
     bool scratch = c->in_len == 0;
@@ -399,14 +399,14 @@ static void do_read(xb_conn *c) {
       if (scratch) {
         c->sptr = buf;
         c->slen = (size_t)r;
-        c->flags |= XB_CF_IN_SCRATCH;
+        c->flags |= XB_CONNF_IN_SCRATCH;
       } else {
         c->in_len += (size_t)r;
       }
       c->h.on_data(c, c->user);
       if (scratch) {
-        c->flags &= ~(uint32_t)XB_CF_IN_SCRATCH;
-        if (!(c->flags & XB_CF_CLOSING) && keep_scratch_rest(c) < 0)
+        c->flags &= ~(uint32_t)XB_CONNF_IN_SCRATCH;
+        if (!(c->flags & XB_CONNF_CLOSING) && keep_scratch_rest(c) < 0)
           xb_conn_fail_(c, XB_CLOSE_ERROR, ENOMEM);
         c->slen = 0;
         c->sptr = NULL;
@@ -414,14 +414,14 @@ static void do_read(xb_conn *c) {
       if ((size_t)r < space) break; /* drained what was there */
       continue;
     }
-    if (r == XB_IO_WANT_WRITE) c->flags |= XB_CF_READ_WANTS_WRITE;
+    if (r == XB_IO_WANT_WRITE) c->flags |= XB_CONNF_READ_WANTS_WRITE;
     else if (r == XB_IO_EOF) xb_conn_fail_(c, XB_CLOSE_PEER, 0);
     else if (r != XB_IO_WANT_READ) xb_conn_fail_(c, XB_CLOSE_ERROR, errno ? errno : EPROTO);
     break;
   }
-  if (!(c->flags & (XB_CF_CLOSING | XB_CF_PAUSED)) && !in_full(c) && c->tops &&
+  if (!(c->flags & (XB_CONNF_CLOSING | XB_CONNF_PAUSED)) && !in_full(c) && c->tops &&
       c->tops->pending && c->tops->pending(c->tctx)) {
-    c->flags |= XB_CF_READ_PENDING;
+    c->flags |= XB_CONNF_READ_PENDING;
     xb_conn_mark_dirty_(c);
   }
 }
@@ -433,30 +433,30 @@ static void on_fd_event(xb_loop *loop, int fd, int events, void *arg) {
   (void)fd;
   xb_conn *c = arg;
   if (events & XB_EV_READ) {
-    if (c->flags & XB_CF_WRITE_WANTS_READ) flush(c);
+    if (c->flags & XB_CONNF_WRITE_WANTS_READ) flush(c);
     do_read(c);
   }
   if (events & XB_EV_WRITE) {
-    if (c->flags & XB_CF_READ_WANTS_WRITE) do_read(c);
-    if (c->qlen > 0 && !(c->flags & XB_CF_WRITE_WANTS_READ) &&
-        (!(c->flags & XB_CF_CLOSING) || (c->flags & XB_CF_CLOSE_FLUSH)))
+    if (c->flags & XB_CONNF_READ_WANTS_WRITE) do_read(c);
+    if (c->qlen > 0 && !(c->flags & XB_CONNF_WRITE_WANTS_READ) &&
+        (!(c->flags & XB_CONNF_CLOSING) || (c->flags & XB_CONNF_CLOSE_FLUSH)))
       flush(c);
   }
-  if (c->flags & XB_CF_CLOSING) xb_conn_mark_dirty_(c);
+  if (c->flags & XB_CONNF_CLOSING) xb_conn_mark_dirty_(c);
   update_mask(c);
 }
 
 /* Called from the before-sleep hook: after every callback of the turn. */
 void xb_conn_service_(xb_conn *c) {
-  if ((c->flags & XB_CF_READ_PENDING) && !(c->flags & XB_CF_CLOSING)) do_read(c);
-  bool closing = (c->flags & XB_CF_CLOSING) != 0;
-  bool flushing = !closing || (c->flags & XB_CF_CLOSE_FLUSH);
+  if ((c->flags & XB_CONNF_READ_PENDING) && !(c->flags & XB_CONNF_CLOSING)) do_read(c);
+  bool closing = (c->flags & XB_CONNF_CLOSING) != 0;
+  bool flushing = !closing || (c->flags & XB_CONNF_CLOSE_FLUSH);
   if (c->qlen > 0 && flushing &&
-      !(c->flags & (XB_CF_WRITE_BLOCKED | XB_CF_WRITE_WANTS_READ)))
+      !(c->flags & (XB_CONNF_WRITE_BLOCKED | XB_CONNF_WRITE_WANTS_READ)))
     flush(c);
-  if (c->flags & XB_CF_CLOSING) {
-    if (!(c->flags & XB_CF_CLOSE_FLUSH) || c->qlen == 0) {
-      if ((c->flags & XB_CF_CLOSE_FLUSH) && c->tops && c->tops->shutdown)
+  if (c->flags & XB_CONNF_CLOSING) {
+    if (!(c->flags & XB_CONNF_CLOSE_FLUSH) || c->qlen == 0) {
+      if ((c->flags & XB_CONNF_CLOSE_FLUSH) && c->tops && c->tops->shutdown)
         (void)c->tops->shutdown(c->tctx, c->fd);
       xb_conn_destroy_(c);
       return;
@@ -467,14 +467,14 @@ void xb_conn_service_(xb_conn *c) {
 
 /* Server shutdown: one non-blocking flush attempt, then destroy. */
 void xb_conn_shutdown_(xb_conn *c) {
-  if (!(c->flags & XB_CF_CLOSING)) {
+  if (!(c->flags & XB_CONNF_CLOSING)) {
     c->reason = XB_CLOSE_SHUTDOWN;
     c->err = 0;
-    c->flags |= XB_CF_CLOSING | XB_CF_CLOSE_FLUSH;
+    c->flags |= XB_CONNF_CLOSING | XB_CONNF_CLOSE_FLUSH;
   }
-  if (c->flags & XB_CF_CLOSE_FLUSH) {
+  if (c->flags & XB_CONNF_CLOSE_FLUSH) {
     if (c->qlen > 0) flush(c);
-    if ((c->flags & XB_CF_CLOSE_FLUSH) && c->tops && c->tops->shutdown)
+    if ((c->flags & XB_CONNF_CLOSE_FLUSH) && c->tops && c->tops->shutdown)
       (void)c->tops->shutdown(c->tctx, c->fd);
   }
   xb_conn_destroy_(c);
@@ -491,7 +491,7 @@ xb_conn *xb_conn_new_(xb_net *net, int fd, const xb_conn_handlers *h, void *arg,
   c->id = ++net->next_id;
   c->h = *h;
   c->user = arg;
-  if (over_limit) c->flags |= XB_CF_OVER_LIMIT;
+  if (over_limit) c->flags |= XB_CONNF_OVER_LIMIT;
   if (xb_loop_watch(net->loop, fd, XB_EV_READ, on_fd_event, c) < 0) {
     free(c);
     return NULL;
@@ -506,13 +506,13 @@ xb_conn *xb_conn_new_(xb_net *net, int fd, const xb_conn_handlers *h, void *arg,
 
 void xb_conn_destroy_(xb_conn *c) {
   xb_net *net = c->net;
-  c->flags |= XB_CF_DESTROYING;
+  c->flags |= XB_CONNF_DESTROYING;
   xb_dl_unlink(&c->all);
   xb_dl_unlink(&c->dirty);
   xb_wheel_unfile_(c);
-  c->flags &= ~(uint32_t)XB_CF_DIRTY;
+  c->flags &= ~(uint32_t)XB_CONNF_DIRTY;
   net->nconns--;
-  if (c->flags & XB_CF_OVER_LIMIT) net->nover--;
+  if (c->flags & XB_CONNF_OVER_LIMIT) net->nover--;
   net->stats.conns = net->nconns;
   xb_loop_unwatch(net->loop, c->fd);
   if (xb_log_enabled(XB_LOG_DEBUG)) {
@@ -520,7 +520,7 @@ void xb_conn_destroy_(xb_conn *c) {
                  (unsigned long long)c->id, c->peer, c->peer_port, (int)c->reason,
                  c->err ? strerror(c->err) : "-");
   }
-  if ((c->flags & XB_CF_ACCEPTED) && c->h.on_close) c->h.on_close(c, c->reason, c->err, c->user);
+  if ((c->flags & XB_CONNF_ACCEPTED) && c->h.on_close) c->h.on_close(c, c->reason, c->err, c->user);
   if (c->tops && c->tops->destroy) c->tops->destroy(c->tctx);
   close(c->fd);
   q_clear(c);

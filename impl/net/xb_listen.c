@@ -178,7 +178,7 @@ static xb_conn *start_conn(xb_net *net, int fd, const struct sockaddr_storage *p
   c->local_port = local_port(fd);
   xb_log_debug("net: conn %llu from %s:%u%s", (unsigned long long)c->id, c->peer,
                c->peer_port, over_limit ? " (over the connection limit)" : "");
-  c->flags |= XB_CF_ACCEPTED;
+  c->flags |= XB_CONNF_ACCEPTED;
   if (h->on_accept && h->on_accept(c, over_limit, arg) < 0) {
     xb_conn_close(c, XB_CLOSE_NOW);
     return NULL;

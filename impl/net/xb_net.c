@@ -44,8 +44,8 @@ void xb_net_config_defaults(xb_net_config *cfg) {
 static uint64_t tick_of(uint64_t ms) { return (ms + XB_NET_TICK_MS - 1) / XB_NET_TICK_MS; }
 
 uint64_t xb_conn_next_due_(const xb_conn *c) {
-  if (c->flags & XB_CF_DESTROYING) return 0;
-  if (c->flags & XB_CF_CLOSING) return (c->flags & XB_CF_CLOSE_FLUSH) ? c->linger_until : 0;
+  if (c->flags & XB_CONNF_DESTROYING) return 0;
+  if (c->flags & XB_CONNF_CLOSING) return (c->flags & XB_CONNF_CLOSE_FLUSH) ? c->linger_until : 0;
   uint64_t due = c->deadline;
   uint64_t grace = c->net->cfg.slow_grace_ms;
   if (c->full_since != 0 && grace != 0) {
@@ -87,10 +87,10 @@ void xb_wheel_file_(xb_conn *c) {
 }
 
 static void expire(xb_conn *c, uint64_t now) {
-  if (c->flags & XB_CF_CLOSING) {
+  if (c->flags & XB_CONNF_CLOSING) {
     /* Only a lingering close is filed: give up on the rest of its output. */
     c->reason = XB_CLOSE_LINGER;
-    c->flags &= ~(uint32_t)XB_CF_CLOSE_FLUSH;
+    c->flags &= ~(uint32_t)XB_CONNF_CLOSE_FLUSH;
     xb_conn_mark_dirty_(c);
     return;
   }
@@ -133,7 +133,7 @@ static int64_t wheel_tick_fn(xb_loop *loop, uint64_t id, void *arg) {
 }
 
 void xb_conn_set_deadline(xb_conn *c, uint64_t ms) {
-  if (c->flags & (XB_CF_CLOSING | XB_CF_DESTROYING)) return;
+  if (c->flags & (XB_CONNF_CLOSING | XB_CONNF_DESTROYING)) return;
   if (ms == 0) {
     c->deadline = 0;
     /* Left filed: the slot visit finds nothing due and re-files or drops it. */
@@ -159,7 +159,7 @@ static void before_sleep(xb_loop *loop, void *arg) {
   while (!xb_dl_empty(&local)) {
     xb_conn *c = XB_CONTAINER(local.next, xb_conn, dirty);
     xb_dl_unlink(&c->dirty);
-    c->flags &= ~(uint32_t)XB_CF_DIRTY;
+    c->flags &= ~(uint32_t)XB_CONNF_DIRTY;
     xb_conn_service_(c);
   }
   /* Work created by on_close (a will's fan-out) or by reads done here: next turn, at

@@ -46,18 +46,18 @@ static inline void xb_dl_splice(xb_dnode *dst, xb_dnode *src) {
 
 /* Connection flags. */
 enum {
-  XB_CF_CLOSING = 1u << 0,
-  XB_CF_CLOSE_FLUSH = 1u << 1,
-  XB_CF_OVER_LIMIT = 1u << 2,
-  XB_CF_DIRTY = 1u << 3,          /* on net->dirty */
-  XB_CF_WRITE_BLOCKED = 1u << 4,  /* the socket would block: wait for writable */
-  XB_CF_READ_WANTS_WRITE = 1u << 5,
-  XB_CF_WRITE_WANTS_READ = 1u << 6,
-  XB_CF_PAUSED = 1u << 7,         /* xb_conn_pause_read */
-  XB_CF_IN_SCRATCH = 1u << 8,     /* on_data is looking at net->scratch */
-  XB_CF_READ_PENDING = 1u << 9,   /* the transport holds bytes: read in the hook */
-  XB_CF_DESTROYING = 1u << 10,    /* inside on_close: nothing may requeue it */
-  XB_CF_ACCEPTED = 1u << 11       /* on_accept kept it: on_close is owed */
+  XB_CONNF_CLOSING = 1u << 0,
+  XB_CONNF_CLOSE_FLUSH = 1u << 1,
+  XB_CONNF_OVER_LIMIT = 1u << 2,
+  XB_CONNF_DIRTY = 1u << 3,          /* on net->dirty */
+  XB_CONNF_WRITE_BLOCKED = 1u << 4,  /* the socket would block: wait for writable */
+  XB_CONNF_READ_WANTS_WRITE = 1u << 5,
+  XB_CONNF_WRITE_WANTS_READ = 1u << 6,
+  XB_CONNF_PAUSED = 1u << 7,         /* xb_conn_pause_read */
+  XB_CONNF_IN_SCRATCH = 1u << 8,     /* on_data is looking at net->scratch */
+  XB_CONNF_READ_PENDING = 1u << 9,   /* the transport holds bytes: read in the hook */
+  XB_CONNF_DESTROYING = 1u << 10,    /* inside on_close: nothing may requeue it */
+  XB_CONNF_ACCEPTED = 1u << 11       /* on_accept kept it: on_close is owed */
 };
 
 typedef struct {
