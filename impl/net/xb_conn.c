@@ -20,6 +20,8 @@
 /* Own input buffers larger than this are freed once emptied, so a burst of large
  * packets does not pin memory on a connection that goes idle afterwards. */
 #define XB_IN_KEEP 4096u
+/* Segment rings larger than this are freed when the queue empties. */
+#define XB_RING_KEEP 64u
 /* Smallest free space worth a read(2) into the own buffer before growing it. */
 #define XB_IN_MIN_READ 2048u
 
@@ -77,7 +79,9 @@ static void update_mask(xb_conn *c) {
   if (c->flags & XB_CONNF_DESTROYING) return;
   int want = 0;
   bool closing = (c->flags & XB_CONNF_CLOSING) != 0;
-  if (!closing && !(c->flags & XB_CONNF_PAUSED) && !in_full(c)) want |= XB_EV_READ;
+  /* A read that wants the socket writable first gains nothing from readability. */
+  if (!closing && !(c->flags & (XB_CONNF_PAUSED | XB_CONNF_READ_WANTS_WRITE)) && !in_full(c))
+    want |= XB_EV_READ;
   if ((c->flags & XB_CONNF_WRITE_WANTS_READ) && c->qlen > 0) want |= XB_EV_READ;
   if ((c->flags & XB_CONNF_WRITE_BLOCKED) && c->qlen > 0) want |= XB_EV_WRITE;
   if ((c->flags & XB_CONNF_READ_WANTS_WRITE) && !closing) want |= XB_EV_WRITE;
@@ -145,28 +149,32 @@ static int q_room(xb_conn *c, uint32_t need) {
 
 static xb_seg *q_at(xb_conn *c, uint32_t i) { return &c->q[(c->qhead + i) % c->qcap]; }
 
-/* Appends copied bytes; the caller reserved one ring slot. */
+/* Appends copied bytes; the caller reserved one ring slot. Copies go into the
+ * connection's current chunk, shared by as many segments as fit in it, so small
+ * headers interleaved with blob references cost bytes, not a chunk each. */
 static int append_bytes(xb_conn *c, const void *data, size_t len) {
   if (len == 0) return 0;
+  xb_blob *w = c->wchunk;
+  if (w == NULL || xb_blob_cap(w) - xb_blob_len(w) < len) {
+    w = xb_blob_new(len > XB_CHUNK ? len : XB_CHUNK);
+    if (w == NULL) return -1;
+    xb_blob_unref(c->wchunk);
+    c->wchunk = w;
+  }
+  size_t used = xb_blob_len(w);
+  memcpy(xb_blob_data(w) + used, data, len);
+  xb_blob_set_len(w, used + len);
   if (c->qlen > 0) {
     xb_seg *t = q_at(c, c->qlen - 1);
-    size_t used = xb_blob_len(t->b);
-    if (t->owned && xb_blob_cap(t->b) - used >= len) {
-      memcpy(xb_blob_data(t->b) + used, data, len);
-      xb_blob_set_len(t->b, used + len);
+    if (t->b == w && t->off + t->len == used) { /* contiguous with the tail: extend */
       t->len += len;
       return 0;
     }
   }
-  xb_blob *b = xb_blob_new(len > XB_CHUNK ? len : XB_CHUNK);
-  if (b == NULL) return -1;
-  memcpy(xb_blob_data(b), data, len);
-  xb_blob_set_len(b, len);
-  xb_seg *s = &c->q[(c->qhead + c->qlen) % c->qcap];
-  s->b = b;
-  s->off = 0;
-  s->len = len;
-  s->owned = true;
+  xb_seg *sg = &c->q[(c->qhead + c->qlen) % c->qcap];
+  sg->b = xb_blob_ref(w);
+  sg->off = used;
+  sg->len = len;
   c->qlen++;
   return 0;
 }
@@ -214,7 +222,6 @@ int xb_conn_send_blob(xb_conn *c, const void *hdr, size_t hdr_len, xb_blob *b, s
     s->b = xb_blob_ref(b);
     s->off = off;
     s->len = len;
-    s->owned = false;
     c->qlen++;
   }
   queued(c, hdr_len + len);
@@ -239,9 +246,24 @@ static void q_advance(xb_conn *c, size_t n) {
   }
 }
 
+/* An empty queue gives its chunk back to the pool and drops an outsized ring, so an
+ * idle connection holds no output memory. */
+static void q_release_idle(xb_conn *c) {
+  if (c->qlen > 0) return;
+  xb_blob_unref(c->wchunk);
+  c->wchunk = NULL;
+  if (c->qcap > XB_RING_KEEP) {
+    free(c->q);
+    c->q = NULL;
+    c->qcap = 0;
+    c->qhead = 0;
+  }
+}
+
 static void q_clear(xb_conn *c) {
   while (c->qlen > 0) q_advance(c, q_at(c, 0)->len);
   c->out_bytes = 0;
+  q_release_idle(c);
 }
 
 /* Writes as much as the socket takes. */
@@ -280,6 +302,7 @@ static void flush(xb_conn *c) {
     }
     break;
   }
+  q_release_idle(c);
   if (c->full_since != 0 && c->out_bytes <= net->cfg.out_max / 2) {
     c->full_since = 0; /* hysteresis: "full" ends once half the bound is free again */
   }
@@ -335,11 +358,15 @@ void xb_conn_in_consume(xb_conn *c, size_t n) {
 }
 
 void xb_conn_pause_read(xb_conn *c, bool paused) {
+  bool was = (c->flags & XB_CONNF_PAUSED) != 0;
   if (paused) c->flags |= XB_CONNF_PAUSED;
   else c->flags &= ~(uint32_t)XB_CONNF_PAUSED;
-  if (!paused && c->tops && c->tops->pending && c->tops->pending(c->tctx)) {
-    c->flags |= XB_CONNF_READ_PENDING;
-    xb_conn_mark_dirty_(c);
+  if (was && !paused) {
+    /* Bytes already buffered (here or in the transport) announce themselves through
+     * no fd event: hand them to on_data from the hook. */
+    if (c->in_len > 0) c->flags |= XB_CONNF_REDELIVER;
+    if (c->tops && c->tops->pending && c->tops->pending(c->tctx)) c->flags |= XB_CONNF_READ_PENDING;
+    if (c->flags & (XB_CONNF_REDELIVER | XB_CONNF_READ_PENDING)) xb_conn_mark_dirty_(c);
   }
   update_mask(c);
 }
@@ -448,6 +475,10 @@ static void on_fd_event(xb_loop *loop, int fd, int events, void *arg) {
 
 /* Called from the before-sleep hook: after every callback of the turn. */
 void xb_conn_service_(xb_conn *c) {
+  if ((c->flags & XB_CONNF_REDELIVER) && !(c->flags & (XB_CONNF_CLOSING | XB_CONNF_PAUSED))) {
+    c->flags &= ~(uint32_t)XB_CONNF_REDELIVER;
+    if (c->in_len > 0) c->h.on_data(c, c->user);
+  }
   if ((c->flags & XB_CONNF_READ_PENDING) && !(c->flags & XB_CONNF_CLOSING)) do_read(c);
   bool closing = (c->flags & XB_CONNF_CLOSING) != 0;
   bool flushing = !closing || (c->flags & XB_CONNF_CLOSE_FLUSH);
@@ -524,6 +555,7 @@ void xb_conn_destroy_(xb_conn *c) {
   if (c->tops && c->tops->destroy) c->tops->destroy(c->tctx);
   close(c->fd);
   q_clear(c);
+  xb_blob_unref(c->wchunk);
   free(c->q);
   free(c->in);
   free(c);

@@ -179,7 +179,7 @@ static xb_conn *start_conn(xb_net *net, int fd, const struct sockaddr_storage *p
   xb_log_debug("net: conn %llu from %s:%u%s", (unsigned long long)c->id, c->peer,
                c->peer_port, over_limit ? " (over the connection limit)" : "");
   c->flags |= XB_CONNF_ACCEPTED;
-  if (h->on_accept && h->on_accept(c, over_limit, arg) < 0) {
+  if (h->on_accept(c, over_limit, arg) < 0) {
     xb_conn_close(c, XB_CLOSE_NOW);
     return NULL;
   }
@@ -236,7 +236,7 @@ xb_listener *xb_net_listen(xb_net *net, const char *addr, const xb_conn_handlers
                            void *arg) {
   struct sockaddr_storage ss;
   socklen_t len = 0;
-  if (addr == NULL || h == NULL || h->on_data == NULL) {
+  if (addr == NULL || h == NULL || h->on_accept == NULL || h->on_data == NULL) {
     errno = EINVAL;
     return NULL;
   }
@@ -308,7 +308,7 @@ void xb_listener_close(xb_listener *l) {
 xb_conn *xb_net_adopt(xb_net *net, int fd, const xb_conn_handlers *h, void *arg) {
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
-  if (h == NULL || h->on_data == NULL) {
+  if (h == NULL || h->on_accept == NULL || h->on_data == NULL) {
     close(fd);
     errno = EINVAL;
     return NULL;

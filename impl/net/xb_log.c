@@ -106,7 +106,8 @@ static size_t escape_into(char *dst, size_t cap, const char *src, size_t len) {
   return o;
 }
 
-static void vlog(xb_log_level level, const char *fmt, va_list ap) {
+__attribute__((format(printf, 2, 0))) static void vlog(xb_log_level level, const char *fmt,
+                                                     va_list ap) {
   char msg[XB_LOG_LINE_MAX];
   char line[XB_LOG_LINE_MAX + 64];
   int n = vsnprintf(msg, sizeof msg, fmt, ap);

@@ -200,7 +200,8 @@ void xb_conn_set_transport(xb_conn *c, const xb_transport_ops *ops, void *ctx);
 const uint8_t *xb_conn_in(const xb_conn *c, size_t *len);
 void xb_conn_in_consume(xb_conn *c, size_t n);   /* n <= len (clamped) */
 bool xb_conn_in_full(const xb_conn *c);
-/* Stop or resume reading (e.g. while the session waits on something). */
+/* Stop or resume reading (e.g. while the session waits on something). On resume,
+ * bytes already buffered are handed to on_data again (from the hook, same turn). */
 void xb_conn_pause_read(xb_conn *c, bool paused);
 
 /* Output. data/hdr are copied; the blob gets its own reference (caller keeps theirs). */

@@ -57,13 +57,15 @@ enum {
   XB_CONNF_IN_SCRATCH = 1u << 8,     /* on_data is looking at net->scratch */
   XB_CONNF_READ_PENDING = 1u << 9,   /* the transport holds bytes: read in the hook */
   XB_CONNF_DESTROYING = 1u << 10,    /* inside on_close: nothing may requeue it */
-  XB_CONNF_ACCEPTED = 1u << 11       /* on_accept kept it: on_close is owed */
+  XB_CONNF_ACCEPTED = 1u << 11,      /* on_accept kept it: on_close is owed */
+  XB_CONNF_REDELIVER = 1u << 12      /* resumed with buffered bytes: call on_data */
 };
 
+/* A queued piece: bytes [off, off + len) of a blob. Copied bytes live in chunk blobs
+ * (xb_conn.wchunk), shared blobs are referenced as they are. */
 typedef struct {
   xb_blob *b;
   size_t off, len;
-  bool owned; /* a chunk of copied bytes, appendable at its end */
 } xb_seg;
 
 struct xb_conn {
@@ -88,6 +90,7 @@ struct xb_conn {
   xb_seg *q;
   uint32_t qhead, qlen, qcap;
   size_t out_bytes;
+  xb_blob *wchunk; /* chunk receiving copied bytes (one reference of ours) */
 
   uint64_t full_since;
   uint64_t deadline;

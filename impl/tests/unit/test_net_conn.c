@@ -231,6 +231,38 @@ START_TEST(test_fanout_shares_one_blob) {
 }
 END_TEST
 
+START_TEST(test_small_headers_share_chunks_and_idle_queue_holds_nothing) {
+  rig r = rig_new(XB_LOOP_DEFAULT, NULL);
+  sess *s = sess_new();
+  int peer;
+  xb_conn *c = pair(r.net, s, &peer, 0);
+  xb_blob *b = xb_blob_copy("0,21.5\n", 7);
+  xb_blob_stats st0, st;
+  xb_blob_get_stats(&st0);
+  /* 200 deliveries: a 10-byte header copied, the payload referenced, alternately. */
+  for (int i = 0; i < 200; i++)
+    ck_assert_int_eq(xb_conn_send_blob(c, "HHHHHHHHHH", 10, b, 0, 7, 0), XB_NET_OK);
+  xb_blob_get_stats(&st);
+  ck_assert_uint_eq(st.live, st0.live + 1); /* every header in one 4 KiB chunk */
+  ck_assert_uint_eq(xb_blob_refs(b), 201);
+  ck_assert_uint_eq(xb_conn_out_pending(c), 200 * 17);
+  xb_loop_run_once(r.loop, 0);
+  ck_assert_uint_eq(xb_conn_out_pending(c), 0);
+  xb_blob_get_stats(&st);
+  ck_assert_uint_eq(st.live, st0.live); /* the chunk went back to the pool */
+  ck_assert_uint_eq(xb_blob_refs(b), 1);
+  static uint8_t got[200 * 17];
+  size_t len = 0;
+  ck_assert(drain(peer, got, sizeof got, &len));
+  ck_assert_uint_eq(len, sizeof got);
+  for (int i = 0; i < 200; i++) ck_assert_mem_eq(got + i * 17, "HHHHHHHHHH0,21.5\n", 17);
+  xb_blob_unref(b);
+  close(peer);
+  rig_free(&r);
+  free(s);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ writes */
 
 START_TEST(test_partial_write_arms_then_clears_watch) {
@@ -377,6 +409,30 @@ START_TEST(test_partial_packet_kept_across_reads) {
   ck_assert_mem_eq(s->got, "0123456789abcdefghijklmnopqrst", 30);
   xb_conn_in(c, &len);
   ck_assert_uint_eq(len, 0);
+  close(peer);
+  rig_free(&r);
+  free(s);
+}
+END_TEST
+
+START_TEST(test_resume_redelivers_buffered_bytes) {
+  rig r = rig_new(k_backends[_i], NULL);
+  sess *s = sess_new();
+  int peer;
+  xb_conn *c = pair(r.net, s, &peer, 0);
+  write_all(peer, "0123456789", 10);
+  for (int i = 0; i < 100 && s->datas == 0; i++) xb_loop_run_once(r.loop, 50);
+  ck_assert_int_eq(s->datas, 1);
+  ck_assert_uint_eq(s->got_len, 0); /* the session was not ready: nothing consumed */
+  xb_conn_pause_read(c, true);
+  xb_loop_run_once(r.loop, 10);
+  ck_assert_int_eq(s->datas, 1);
+  s->unit = 10;
+  xb_conn_pause_read(c, false); /* no new byte will arrive: the hook re-delivers */
+  xb_loop_run_once(r.loop, 0);
+  ck_assert_int_eq(s->datas, 2);
+  ck_assert_uint_eq(s->got_len, 10);
+  ck_assert_mem_eq(s->got, "0123456789", 10);
   close(peer);
   rig_free(&r);
   free(s);
@@ -656,10 +712,12 @@ Suite *xb_suite_net_conn(void) {
   tcase_add_loop_test(t, test_fanout_shares_one_blob, 0, 2);
   tcase_add_loop_test(t, test_partial_write_arms_then_clears_watch, 0, 2);
   tcase_add_test(t, test_output_bound_refuses_whole_sends);
+  tcase_add_test(t, test_small_headers_share_chunks_and_idle_queue_holds_nothing);
   suite_add_tcase(s, t);
   t = tcase_create("input");
   tcase_add_loop_test(t, test_input_cap_stops_reading_until_consumed, 0, 2);
   tcase_add_loop_test(t, test_partial_packet_kept_across_reads, 0, 2);
+  tcase_add_loop_test(t, test_resume_redelivers_buffered_bytes, 0, 2);
   suite_add_tcase(s, t);
   t = tcase_create("close");
   tcase_add_loop_test(t, test_close_inside_callback_is_deferred, 0, 2);
