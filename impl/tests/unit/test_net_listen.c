@@ -199,6 +199,51 @@ START_TEST(test_listen_ephemeral_accepts_and_echoes) {
 }
 END_TEST
 
+START_TEST(test_many_clients_echo_and_close) {
+  rig r = rig_new(k_backends[_i], NULL);
+  server s = {0};
+  xb_listener *l = xb_net_listen(r.net, "127.0.0.1:0", &k_handlers, &s);
+  ck_assert_ptr_nonnull(l);
+  enum { N = 200 };
+  int fd[N];
+  size_t got[N];
+  for (int i = 0; i < N; i++) {
+    fd[i] = connect_to(AF_INET, "127.0.0.1", xb_listener_port(l));
+    char msg[16];
+    snprintf(msg, sizeof msg, "m%05d", i);
+    ck_assert_int_eq(write(fd[i], msg, 6), 6);
+    got[i] = 0;
+  }
+  /* Every client gets its own message back, none another's. */
+  size_t done = 0;
+  char buf[N][8];
+  for (int turn = 0; turn < 500 && done < N; turn++) {
+    xb_loop_run_once(r.loop, 20);
+    for (int i = 0; i < N; i++) {
+      if (got[i] == 6) continue;
+      ssize_t n = read(fd[i], buf[i] + got[i], 6 - got[i]);
+      if (n > 0 && (got[i] += (size_t)n) == 6) done++;
+    }
+  }
+  ck_assert_uint_eq(done, N);
+  for (int i = 0; i < N; i++) {
+    char want[16];
+    snprintf(want, sizeof want, "m%05d", i);
+    ck_assert_mem_eq(buf[i], want, 6);
+    close(fd[i]);
+  }
+  for (int turn = 0; turn < 500 && s.closes < N; turn++) xb_loop_run_once(r.loop, 20);
+  ck_assert_int_eq(s.accepts, N);
+  ck_assert_int_eq(s.closes, N);
+  xb_net_stats st;
+  xb_net_get_stats(r.net, &st);
+  ck_assert_uint_eq(st.conns, 0);
+  ck_assert_uint_eq(st.bytes_in, 6 * N);
+  ck_assert_uint_eq(st.bytes_out, 6 * N);
+  rig_free(&r);
+}
+END_TEST
+
 START_TEST(test_connection_limit_refuse_slot_then_direct_close) {
   xb_net_config cfg;
   xb_net_config_defaults(&cfg);
@@ -335,6 +380,7 @@ Suite *xb_suite_net_listen(void) {
   TCase *t = tcase_create("listen");
   tcase_add_test(t, test_parse_addr_forms);
   tcase_add_loop_test(t, test_listen_ephemeral_accepts_and_echoes, 0, 2);
+  tcase_add_loop_test(t, test_many_clients_echo_and_close, 0, 2);
   tcase_add_loop_test(t, test_connection_limit_refuse_slot_then_direct_close, 0, 2);
   tcase_add_test(t, test_connection_limit_without_refuse_slots);
   tcase_add_loop_test(t, test_ipv6_loopback, 0, 2);
