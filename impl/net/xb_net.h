@@ -10,6 +10,7 @@
  *   xb_net_destroy(net);                                 // on_close(SHUTDOWN) for each
  *
  * ---------------------------------------------------------------- callbacks
+ * on_accept and on_data are required; on_timeout and on_close may be NULL.
  * on_accept(c, over_limit, arg)   a connection exists (peer address known). Return 0 to
  *     keep it (typically after xb_conn_set_user and xb_conn_set_deadline for the CONNECT
  *     timeout), -1 to have it closed at the end of the turn (on_close is then still
@@ -23,6 +24,7 @@
  *     bytes stay for the next call. The pointer is valid only during the call. When
  *     xb_conn_in_full(c) is true and no complete packet is there, nothing more will be
  *     read (cfg.in_cap reached): the session must close (its packet size limit).
+ *     on_data is not called any more once the connection is closing.
  * on_timeout(c, kind, user)   XB_TIMEOUT_DEADLINE: the deadline set with
  *     xb_conn_set_deadline passed (CONNECT timeout, keepalive x1.5); XB_TIMEOUT_SLOW: the
  *     output queue has been full for cfg.slow_grace_ms (spec: disconnect the slow
@@ -34,7 +36,14 @@
  *     OTHER connections (a last will fan-out is fine: those are flushed next turn).
  *
  * ---------------------------------------------------------------- contract
- * - Single-threaded: every call from the loop's thread.
+ * - Single-threaded: every call from the loop's thread. xb_net_destroy and
+ *   xb_listener_close are not to be called from inside a callback of that net.
+ * - Typical session use: on_accept sets the CONNECT timeout (xb_conn_set_deadline(c,
+ *   10000)); each complete packet refreshes the keepalive deadline (K * 1500 ms, or 0
+ *   for K = 0); on_timeout(DEADLINE) fires the will and closes; CONNACK, SUBACK,
+ *   PUBACK, PINGRESP go with XB_SEND_CONTROL; deliveries are rendered once into an
+ *   xb_blob and sent with xb_conn_send_blob (the per-subscriber fixed header + topic as
+ *   hdr); XB_NET_EFULL => drop and log; on_timeout(SLOW) => log and close.
  * - xb_conn_close never frees: c stays valid until its on_close returns. Closing any
  *   connection from any callback (its own, another's, a timer) is safe. Sends to a
  *   closing connection return XB_NET_ECLOSED and queue nothing.
@@ -52,6 +61,12 @@
  *   Implemented as a hashed timer wheel with lazy re-insertion: moving a deadline later
  *   only stores a number; the wheel re-files the connection when its old slot comes up.
  *   Per tick the cost is O(connections filed in that slot); close is O(1).
+ * - Memory per idle connection: the ~310-byte struct. Input bytes are read into one
+ *   shared buffer and only an incomplete packet is copied into the connection; copied
+ *   output goes into pooled 4 KiB chunks shared by consecutive sends and released when
+ *   the queue empties.
+ * - Accept errors EMFILE/ENFILE/ENOBUFS/ENOMEM pause that listener for 100 ms (logged)
+ *   instead of spinning on a listener that stays readable.
  *
  * ---------------------------------------------------------------- transports
  * A transport replaces the plain socket I/O of one connection (TLS, or a test double).
