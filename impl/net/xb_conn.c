@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 /* Copied bytes are appended to chunks of this capacity (blob pool class). */
@@ -20,6 +21,8 @@
 /* Own input buffers larger than this are freed once emptied, so a burst of large
  * packets does not pin memory on a connection that goes idle afterwards. */
 #define XB_IN_KEEP 4096u
+/* Unread input discarded at a flush-close (see graceful_end). */
+#define XB_DISCARD_MAX (256u * 1024u)
 /* Segment rings larger than this are freed when the queue empties. */
 #define XB_RING_KEEP 64u
 /* Smallest free space worth a read(2) into the own buffer before growing it. */
@@ -292,7 +295,7 @@ static void flush(xb_conn *c) {
       }
       continue;
     }
-    if (w == XB_IO_WANT_WRITE) {
+    if (w == XB_IO_WANT_WRITE || w == 0) { /* 0: nothing taken, same as would-block */
       c->flags |= XB_CONNF_WRITE_BLOCKED;
     } else if (w == XB_IO_WANT_READ) {
       c->flags |= XB_CONNF_WRITE_WANTS_READ;
@@ -443,7 +446,8 @@ static void do_read(xb_conn *c) {
     }
     if (r == XB_IO_WANT_WRITE) c->flags |= XB_CONNF_READ_WANTS_WRITE;
     else if (r == XB_IO_EOF) xb_conn_fail_(c, XB_CLOSE_PEER, 0);
-    else if (r != XB_IO_WANT_READ) xb_conn_fail_(c, XB_CLOSE_ERROR, errno ? errno : EPROTO);
+    else if (r != XB_IO_WANT_READ && r != 0) /* 0 from a transport: nothing yet */
+      xb_conn_fail_(c, XB_CLOSE_ERROR, errno ? errno : EPROTO);
     break;
   }
   if (!(c->flags & (XB_CONNF_CLOSING | XB_CONNF_PAUSED)) && !in_full(c) && c->tops &&
@@ -473,6 +477,22 @@ static void on_fd_event(xb_loop *loop, int fd, int events, void *arg) {
   update_mask(c);
 }
 
+/* End of a flush-close, output written: the transport's goodbye, then FIN, then the
+ * unread input is discarded, since close() with unread input makes the kernel answer
+ * with RST, and a reset can make the peer lose the last packet (a CONNACK 0x03/0x04)
+ * before reading it. Bounded, non-blocking; bytes still arriving later may reset. */
+static void graceful_end(xb_conn *c) {
+  if (c->tops && c->tops->shutdown) (void)c->tops->shutdown(c->tctx, c->fd);
+  if (shutdown(c->fd, SHUT_WR) < 0) return; /* not a socket, or already gone */
+  size_t left = XB_DISCARD_MAX;
+  while (left > 0) {
+    size_t n = left < c->net->scratch_cap ? left : c->net->scratch_cap;
+    ssize_t r = recv(c->fd, c->net->scratch, n, MSG_DONTWAIT);
+    if (r <= 0) break;
+    left -= (size_t)r;
+  }
+}
+
 /* Called from the before-sleep hook: after every callback of the turn. */
 void xb_conn_service_(xb_conn *c) {
   if ((c->flags & XB_CONNF_REDELIVER) && !(c->flags & (XB_CONNF_CLOSING | XB_CONNF_PAUSED))) {
@@ -487,8 +507,7 @@ void xb_conn_service_(xb_conn *c) {
     flush(c);
   if (c->flags & XB_CONNF_CLOSING) {
     if (!(c->flags & XB_CONNF_CLOSE_FLUSH) || c->qlen == 0) {
-      if ((c->flags & XB_CONNF_CLOSE_FLUSH) && c->tops && c->tops->shutdown)
-        (void)c->tops->shutdown(c->tctx, c->fd);
+      if (c->flags & XB_CONNF_CLOSE_FLUSH) graceful_end(c);
       xb_conn_destroy_(c);
       return;
     }
@@ -505,8 +524,7 @@ void xb_conn_shutdown_(xb_conn *c) {
   }
   if (c->flags & XB_CONNF_CLOSE_FLUSH) {
     if (c->qlen > 0) flush(c);
-    if ((c->flags & XB_CONNF_CLOSE_FLUSH) && c->tops && c->tops->shutdown)
-      (void)c->tops->shutdown(c->tctx, c->fd);
+    if ((c->flags & XB_CONNF_CLOSE_FLUSH) && c->qlen == 0) graceful_end(c);
   }
   xb_conn_destroy_(c);
 }

@@ -205,11 +205,14 @@ static void on_listener_readable(xb_loop *loop, int fd, int events, void *arg) {
     if (cfd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-      xb_log_warn("net: %s: accept: %s; pausing %u ms", l->name, strerror(errno),
-                  XB_ACCEPT_PAUSE_MS);
-      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+      int e = errno;
+      if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+        xb_log_warn("net: %s: accept: %s; pausing %u ms", l->name, strerror(e),
+                    XB_ACCEPT_PAUSE_MS);
         xb_loop_unwatch(loop, fd);
         l->resume_timer = xb_loop_timer_add(loop, XB_ACCEPT_PAUSE_MS, resume_accept, l);
+      } else {
+        xb_log_warn("net: %s: accept: %s", l->name, strerror(e));
       }
       return;
     }

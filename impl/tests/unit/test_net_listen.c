@@ -310,6 +310,46 @@ START_TEST(test_connection_limit_without_refuse_slots) {
 }
 END_TEST
 
+/* Refuses at the first bytes without reading the rest: the socket still holds input. */
+static int rf_accept(xb_conn *c, bool over, void *arg) {
+  (void)c;
+  (void)over;
+  (void)arg;
+  return 0;
+}
+static void rf_data(xb_conn *c, void *user) {
+  (void)user;
+  ck_assert_int_eq(xb_conn_send(c, "\x20\x02\x00\x04", 4, XB_SEND_CONTROL), XB_NET_OK);
+  xb_conn_close(c, XB_CLOSE_FLUSH);
+}
+
+START_TEST(test_flush_close_with_unread_input_is_not_a_reset) {
+  xb_net_config cfg;
+  xb_net_config_defaults(&cfg);
+  cfg.in_cap = 16; /* the first read leaves most of the client's bytes in the kernel */
+  rig r = rig_new(XB_LOOP_DEFAULT, &cfg);
+  xb_conn_handlers h = {rf_accept, rf_data, NULL, NULL};
+  xb_listener *l = xb_net_listen(r.net, "127.0.0.1:0", &h, NULL);
+  int fd = connect_to(AF_INET, "127.0.0.1", xb_listener_port(l));
+  static uint8_t junk[20000];
+  ck_assert_int_eq(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+  /* Unread input at close() would make the kernel send RST, and the client could lose
+   * the CONNACK: the CONNACK must arrive, followed by a clean EOF. */
+  uint8_t buf[4];
+  ck_assert_int_eq(read_n(r.loop, fd, buf, 4), 4);
+  ck_assert_mem_eq(buf, "\x20\x02\x00\x04", 4);
+  ssize_t n = -1;
+  for (int i = 0; i < 200; i++) {
+    xb_loop_run_once(r.loop, 20);
+    n = read(fd, buf, sizeof buf);
+    if (n >= 0 || errno != EAGAIN) break;
+  }
+  ck_assert_msg(n == 0, "expected EOF, got %zd (%s)", n, n < 0 ? strerror(errno) : "data");
+  close(fd);
+  rig_free(&r);
+}
+END_TEST
+
 START_TEST(test_ipv6_loopback) {
   int probe = socket(AF_INET6, SOCK_STREAM, 0);
   if (probe < 0) return; /* no IPv6 on this host: nothing to test */
@@ -383,6 +423,7 @@ Suite *xb_suite_net_listen(void) {
   tcase_add_loop_test(t, test_many_clients_echo_and_close, 0, 2);
   tcase_add_loop_test(t, test_connection_limit_refuse_slot_then_direct_close, 0, 2);
   tcase_add_test(t, test_connection_limit_without_refuse_slots);
+  tcase_add_test(t, test_flush_close_with_unread_input_is_not_a_reset);
   tcase_add_loop_test(t, test_ipv6_loopback, 0, 2);
   tcase_add_test(t, test_listen_errors_and_close);
   suite_add_tcase(s, t);
