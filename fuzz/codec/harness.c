@@ -272,7 +272,7 @@ static void check_other_level(const uint8_t *body, size_t len, uint8_t flags,
   memcpy(scratch + to, body + from, len - from);
   xb_mqtt_connect d;
   xb_mqtt_status st2 = xb_mqtt_decode_connect(scratch, alen, flags, &d);
-  xb_mqtt_status st3 = is4 ? st : st2, st4 = is4 ? st2 : st; /* verdicts at level 3 and 4 */
+  xb_mqtt_status st3 = is4 ? st2 : st, st4 = is4 ? st : st2; /* verdicts at level 3 and 4 */
   const xb_mqtt_connect *c4 = is4 ? c : &d;
   CHECK(st3 == XB_MQTT_OK || st3 == XB_MQTT_MALFORMED || st3 == XB_MQTT_BAD_CLIENT_ID);
   CHECK(st4 == XB_MQTT_OK || st4 == XB_MQTT_MALFORMED || st4 == XB_MQTT_BAD_CLIENT_ID);

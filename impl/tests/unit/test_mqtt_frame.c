@@ -348,12 +348,12 @@ START_TEST(publish_flags_qos3_and_dup_qos0_are_malformed_XB_MQTT_8)
     xb_mqtt_frame f;
     ck_assert_msg(frame(pk.p, pk.len, NO_LIMIT, &f) == (bad ? XB_MQTT_MALFORMED : XB_MQTT_OK),
                   "PUBLISH flags %x", fl);
-    ck_assert_msg(frame(pk.p, 1, NO_LIMIT, &f) == (bad ? XB_MQTT_MALFORMED : XB_MQTT_NEED_MORE),
-                  "PUBLISH flags %x, first byte only", fl);
     if (!bad) {
       ck_assert_uint_eq(f.type, XB_MQTT_PUBLISH);
       ck_assert_uint_eq(f.flags, fl);
     }
+    ck_assert_msg(frame(pk.p, 1, NO_LIMIT, &f) == (bad ? XB_MQTT_MALFORMED : XB_MQTT_NEED_MORE),
+                  "PUBLISH flags %x, first byte only", fl);
     xb_tb_free(&pk);
   }
 }
