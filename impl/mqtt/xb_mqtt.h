@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mqtt/xb_mqtt_acsl.h" /* ACSL logic only; empty for the compiler */
+
 /* Packet types (fixed header, high nibble of byte 0). */
 enum {
   XB_MQTT_CONNECT = 1,
