@@ -6,8 +6,6 @@
  */
 #include "net/xb_net_int.h"
 
-#include "net/xb_log.h"
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,12 +76,18 @@ void xb_conn_mark_dirty_(xb_conn *c) {
 
 static bool in_full(const xb_conn *c) { return c->in_len >= c->net->cfg.in_cap; }
 
+static bool read_blocked(const xb_conn *c) {
+  const xb_net_config *cfg = &c->net->cfg;
+  return c->out_bytes > cfg->out_max && c->out_bytes - cfg->out_max > cfg->ctrl_reserve;
+}
+
 static void update_mask(xb_conn *c) {
   if (c->flags & XB_CONNF_DESTROYING) return;
   int want = 0;
   bool closing = (c->flags & XB_CONNF_CLOSING) != 0;
   /* A read that wants the socket writable first gains nothing from readability. */
-  if (!closing && !(c->flags & (XB_CONNF_PAUSED | XB_CONNF_READ_WANTS_WRITE)) && !in_full(c))
+  if (!closing && !(c->flags & (XB_CONNF_PAUSED | XB_CONNF_READ_WANTS_WRITE)) &&
+      !in_full(c) && !read_blocked(c))
     want |= XB_EV_READ;
   if ((c->flags & XB_CONNF_WRITE_WANTS_READ) && c->qlen > 0) want |= XB_EV_READ;
   if ((c->flags & XB_CONNF_WRITE_BLOCKED) && c->qlen > 0) want |= XB_EV_WRITE;
@@ -182,14 +186,16 @@ static int append_bytes(xb_conn *c, const void *data, size_t len) {
   return 0;
 }
 
+/* Data sends are bounded by out_max (XB-SUB-27). Control sends are never refused
+ * (XB-SUB-28); what bounds them is read_blocked(): past out_max + ctrl_reserve the
+ * connection is not read, so the client cannot make more responses (XB-LIM-10). */
 static int check_bound(xb_conn *c, size_t total, unsigned flags) {
   if (c->flags & (XB_CONNF_CLOSING | XB_CONNF_DESTROYING)) return XB_NET_ECLOSED;
-  const xb_net_config *cfg = &c->net->cfg;
-  size_t limit = cfg->out_max;
-  if (flags & XB_SEND_CONTROL) limit += cfg->ctrl_reserve;
+  if (flags & XB_SEND_CONTROL) return XB_NET_OK;
+  size_t limit = c->net->cfg.out_max;
   if (total > limit || c->out_bytes > limit - total) {
     c->net->stats.send_refused++;
-    if (!(flags & XB_SEND_CONTROL) && c->full_since == 0) {
+    if (c->full_since == 0) {
       c->full_since = xb_loop_now(c->net->loop);
       if (c->full_since == 0) c->full_since = 1; /* 0 means "not full" */
       xb_wheel_file_(c);
@@ -404,7 +410,7 @@ static void do_read(xb_conn *c) {
   size_t cap = net->cfg.in_cap;
   c->flags &= ~(uint32_t)(XB_CONNF_READ_WANTS_WRITE | XB_CONNF_READ_PENDING);
   for (int iter = 0; iter < XB_READS_PER_EVENT; iter++) {
-    if (c->flags & (XB_CONNF_CLOSING | XB_CONNF_PAUSED)) break;
+    if ((c->flags & (XB_CONNF_CLOSING | XB_CONNF_PAUSED)) || read_blocked(c)) break;
     uint8_t *buf;
     size_t space;
     bool scratch = c->in_len == 0;
@@ -564,11 +570,6 @@ void xb_conn_destroy_(xb_conn *c) {
   if (c->flags & XB_CONNF_OVER_LIMIT) net->nover--;
   net->stats.conns = net->nconns;
   xb_loop_unwatch(net->loop, c->fd);
-  if (xb_log_enabled(XB_LOG_DEBUG)) {
-    xb_log_debug("net: conn %llu from %s:%u closed (reason %d, %s)",
-                 (unsigned long long)c->id, c->peer, c->peer_port, (int)c->reason,
-                 c->err ? strerror(c->err) : "-");
-  }
   if ((c->flags & XB_CONNF_ACCEPTED) && c->h.on_close) c->h.on_close(c, c->reason, c->err, c->user);
   if (c->tops && c->tops->destroy) c->tops->destroy(c->tctx);
   close(c->fd);

@@ -154,6 +154,17 @@ static int set_nonblock_cloexec(int fd) {
 
 /* ------------------------------------------------------------------ accepting */
 
+#define XB_STR2(x) #x
+#define XB_STR(x) XB_STR2(x)
+
+/* Accept failures concern no connection: the fields of spec/errors.md are "-". */
+static void log_accept_error(const xb_listener *l, const char *what, int err) {
+  char d[160], dv[400];
+  snprintf(d, sizeof d, "%s: %s: %s", l->name, what, strerror(err));
+  xb_log_warn("socket-error conn=- ip=- client=- key=- detail=%s",
+              xb_log_val(dv, sizeof dv, d, strlen(d)));
+}
+
 static void on_listener_readable(xb_loop *loop, int fd, int events, void *arg);
 
 static int64_t resume_accept(xb_loop *loop, uint64_t id, void *arg) {
@@ -161,7 +172,7 @@ static int64_t resume_accept(xb_loop *loop, uint64_t id, void *arg) {
   xb_listener *l = arg;
   l->resume_timer = 0;
   if (xb_loop_watch(loop, l->fd, XB_EV_READ, on_listener_readable, l) < 0)
-    xb_log_error("net: %s: cannot resume accepting: %s", l->name, strerror(errno));
+    log_accept_error(l, "cannot resume accepting", errno);
   return XB_TIMER_STOP;
 }
 
@@ -170,14 +181,19 @@ static xb_conn *start_conn(xb_net *net, int fd, const struct sockaddr_storage *p
                            const xb_conn_handlers *h, void *arg, bool over_limit) {
   xb_conn *c = xb_conn_new_(net, fd, h, arg, over_limit);
   if (c == NULL) {
-    xb_log_warn("net: cannot serve fd %d: %s", fd, strerror(errno));
+    /* fd beyond the loop's table, or no memory: the server cannot take it. */
+    char ip[INET6_ADDRSTRLEN], d[96], dv[200];
+    uint16_t port;
+    addr_text(peer, ip, sizeof ip, &port);
+    snprintf(d, sizeof d, "cannot serve fd %d: %s", fd, strerror(errno));
+    xb_log_warn("server-full conn=%llu ip=%s client=- key=- detail=%s",
+                (unsigned long long)++net->next_id, ip, xb_log_val(dv, sizeof dv, d, strlen(d)));
+    net->stats.refused++;
     close(fd);
     return NULL;
   }
   addr_text(peer, c->peer, sizeof c->peer, &c->peer_port);
   c->local_port = local_port(fd);
-  xb_log_debug("net: conn %llu from %s:%u%s", (unsigned long long)c->id, c->peer,
-               c->peer_port, over_limit ? " (over the connection limit)" : "");
   c->flags |= XB_CONNF_ACCEPTED;
   if (h->on_accept(c, over_limit, arg) < 0) {
     xb_conn_close(c, XB_CLOSE_NOW);
@@ -207,12 +223,11 @@ static void on_listener_readable(xb_loop *loop, int fd, int events, void *arg) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
       int e = errno;
       if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
-        xb_log_warn("net: %s: accept: %s; pausing %u ms", l->name, strerror(e),
-                    XB_ACCEPT_PAUSE_MS);
+        log_accept_error(l, "accept paused " XB_STR(XB_ACCEPT_PAUSE_MS) " ms", e);
         xb_loop_unwatch(loop, fd);
         l->resume_timer = xb_loop_timer_add(loop, XB_ACCEPT_PAUSE_MS, resume_accept, l);
       } else {
-        xb_log_warn("net: %s: accept: %s", l->name, strerror(e));
+        log_accept_error(l, "accept", e);
       }
       return;
     }
@@ -223,8 +238,9 @@ static void on_listener_readable(xb_loop *loop, int fd, int events, void *arg) {
       char ip[INET6_ADDRSTRLEN];
       uint16_t port;
       addr_text(&ss, ip, sizeof ip, &port);
-      xb_log_info("net: %s: connection from %s:%u refused: limit of %u connections",
-                  l->name, ip, port, net->cfg.max_conns);
+      /* XB-LIM-5: no refusal slot left; closed without reading or sending. */
+      xb_log_warn("server-full conn=%llu ip=%s client=- key=-",
+                  (unsigned long long)++net->next_id, ip);
       close(cfd);
       continue;
     }
@@ -245,9 +261,9 @@ xb_listener *xb_net_listen(xb_net *net, const char *addr, const xb_conn_handlers
   }
   int r = resolve(addr, &ss, &len);
   if (r != 0) {
-    xb_log_error("net: listen %s: bad address (%s)", addr,
-                 r == EAI_NONAME ? "expected IPv4:port, [IPv6]:port or host:port"
-                                 : gai_strerror(r));
+    snprintf(net->last_error, sizeof net->last_error, "listen %s: %s", addr,
+             r == EAI_NONAME ? "expected IPv4:port, [IPv6]:port or host:port"
+                             : gai_strerror(r));
     errno = EINVAL;
     return NULL;
   }
@@ -282,12 +298,14 @@ xb_listener *xb_net_listen(xb_net *net, const char *addr, const xb_conn_handlers
   snprintf(l->name, sizeof l->name, ss.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", ip,
            l->port);
   xb_dl_push(&net->listeners, &l->link);
-  xb_log_info("net: listening on %s", l->name);
+  /* XB-TRANS-6: one line per bound listener, with the actual port. */
+  xb_log_info("listening addr=%s port=%u", ip, l->port);
   return l;
 
 fail: {
   int e = errno;
-  xb_log_error("net: listen %s: %s: %s", addr, step, strerror(e));
+  snprintf(net->last_error, sizeof net->last_error, "listen %s: %s: %s", addr, step,
+           strerror(e));
   if (l->fd >= 0) close(l->fd);
   free(l);
   errno = e;
@@ -304,7 +322,6 @@ void xb_listener_close(xb_listener *l) {
   xb_loop_unwatch(l->net->loop, l->fd);
   close(l->fd);
   xb_dl_unlink(&l->link);
-  xb_log_info("net: stopped listening on %s", l->name);
   free(l);
 }
 

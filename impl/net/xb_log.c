@@ -12,8 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Long enough for any line xbridge writes; longer messages are cut and marked. */
-#define XB_LOG_LINE_MAX 2048
+/* Long enough for any line xbridge writes (a 1024-byte topic fully escaped is 4 KiB);
+ * longer messages are cut and marked. */
+#define XB_LOG_LINE_MAX 8192
 
 static xb_log_level g_level = XB_LOG_INFO;
 static int g_fd = STDERR_FILENO;
@@ -118,9 +119,9 @@ __attribute__((format(printf, 2, 0))) static void vlog(xb_log_level level, const
   struct tm tm;
   clock_gettime(CLOCK_REALTIME, &ts);
   gmtime_r(&ts.tv_sec, &tm);
-  int h = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s ",
+  int h = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ %s ",
                    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                   tm.tm_sec, ts.tv_nsec / 1000000L, g_names[level]);
+                   tm.tm_sec, ts.tv_nsec / 1000L, g_names[level]);
   if (h < 0) return;
   size_t o = (size_t)h;
   /* Keep room for the truncation mark and the newline. */
@@ -160,3 +161,49 @@ XB_LOG_DEFINE(xb_log_error, XB_LOG_ERROR)
 XB_LOG_DEFINE(xb_log_warn, XB_LOG_WARN)
 XB_LOG_DEFINE(xb_log_info, XB_LOG_INFO)
 XB_LOG_DEFINE(xb_log_debug, XB_LOG_DEBUG)
+
+const char *xb_log_val(char *dst, size_t cap, const void *val, size_t len) {
+  static const char hex[] = "0123456789abcdef";
+  const unsigned char *v = val;
+  if (cap == 0) return dst;
+  bool bare = len > 0;
+  for (size_t i = 0; i < len && bare; i++)
+    bare = v[i] >= 0x21 && v[i] <= 0x7e && v[i] != '"' && v[i] != '=';
+  size_t o = 0;
+  if (bare) {
+    for (size_t i = 0; i < len && o + 1 < cap; i++) dst[o++] = (char)v[i];
+    dst[o] = '\0';
+    return dst;
+  }
+  /* Room kept for the closing quote and the NUL. */
+  if (cap < 3) {
+    dst[0] = '\0';
+    return dst;
+  }
+  dst[o++] = '"';
+  for (size_t i = 0; i < len; i++) {
+    unsigned char ch = v[i];
+    char esc[4];
+    size_t n;
+    if (ch == '"' || ch == '\\') {
+      esc[0] = '\\';
+      esc[1] = (char)ch;
+      n = 2;
+    } else if (ch < 0x20 || ch > 0x7e) {
+      esc[0] = '\\';
+      esc[1] = 'x';
+      esc[2] = hex[ch >> 4];
+      esc[3] = hex[ch & 15];
+      n = 4;
+    } else {
+      esc[0] = (char)ch;
+      n = 1;
+    }
+    if (o + n + 2 > cap) break; /* cut at a whole escape, never inside one */
+    memcpy(dst + o, esc, n);
+    o += n;
+  }
+  dst[o++] = '"';
+  dst[o] = '\0';
+  return dst;
+}

@@ -1,8 +1,9 @@
 /*
  * xb_log.h — xbridge's logger: one line per event, to stderr or to a file.
  *
- * Line format (UTC, millisecond precision, so lines from several runs sort by time):
- *   2024-11-24T15:39:00.123Z warn net: accept: too many open files
+ * Line format (spec/errors.md §1: UTC, microseconds, level, then the caller's text,
+ * which starts with the event or reason keyword and continues with key=value fields):
+ *   2024-11-24T15:39:00.123456Z warn queue-full conn=7 ip=127.0.0.1 client=c1 key=-
  * Each line is written with a single write(2), so lines are never interleaved with
  * another writer of the same file (O_APPEND). Bytes of the message below 0x20 and 0x7f
  * are written as \xNN: messages quote client-supplied text (client ids, topics), and a
@@ -14,6 +15,7 @@
 #define XB_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef enum {
   XB_LOG_ERROR = 0,
@@ -46,6 +48,16 @@ int xb_log_reopen(void);
 
 /* Back to stderr, closing the file if one was open. */
 void xb_log_close(void);
+
+/*
+ * A field value as spec/errors.md writes it: bare when it is non-empty and only bytes
+ * %x21-7E other than '"' and '='; otherwise in double quotes with \" \\ and \xHH
+ * escapes (so "" for an empty value). Writes into dst (cap bytes, NUL-terminated; a
+ * value too long is cut at an escape boundary, still quoted) and returns dst, so it can
+ * be used as a printf argument: xb_log_warn("queue-full client=%s", xb_log_val(b, sizeof
+ * b, id, id_len)).
+ */
+const char *xb_log_val(char *dst, size_t cap, const void *val, size_t len);
 
 void xb_log(xb_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void xb_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -31,8 +31,8 @@
 void xb_net_config_defaults(xb_net_config *cfg) {
   memset(cfg, 0, sizeof *cfg);
   cfg->max_conns = 10000;
-  cfg->refuse_slots = 16;
-  cfg->in_cap = 256u * 1024u + 5u; /* max remaining length + longest fixed header */
+  cfg->refuse_slots = 64;         /* XB-LIM-5 */
+  cfg->in_cap = 256u * 1024u;     /* max-packet-size, fixed header included (XB-LIM-1) */
   cfg->out_max = 1024u * 1024u;
   cfg->ctrl_reserve = 64u * 1024u;
   cfg->slow_grace_ms = 30000;
@@ -82,7 +82,9 @@ void xb_wheel_file_(xb_conn *c) {
   net->wheel_count++;
   if (net->wheel_timer == 0) {
     net->wheel_timer = xb_loop_timer_add(net->loop, XB_NET_TICK_MS, wheel_tick_fn, net);
-    if (net->wheel_timer == 0) xb_log_error("net: cannot arm the deadline timer");
+    if (net->wheel_timer == 0)
+      xb_log_error("socket-error conn=- ip=- client=- key=- detail=\"no memory for the "
+                   "deadline timer\"");
   }
 }
 
@@ -215,6 +217,7 @@ void xb_net_destroy(xb_net *net) {
 
 xb_loop *xb_net_loop(const xb_net *net) { return net->loop; }
 const xb_net_config *xb_net_get_config(const xb_net *net) { return &net->cfg; }
+const char *xb_net_last_error(const xb_net *net) { return net->last_error; }
 
 void xb_net_get_stats(const xb_net *net, xb_net_stats *out) {
   *out = net->stats;

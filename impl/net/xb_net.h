@@ -51,11 +51,14 @@
  *   (sendmsg) of up to IOV_MAX pieces; a writable watch exists only while the socket
  *   would block. Each send is atomic against the output bound: all of it is queued or
  *   none (XB_NET_EFULL), so a packet is never half-queued.
- * - Output bound: data sends are refused when queued + n > cfg.out_max; XB_SEND_CONTROL
- *   sends (CONNACK, SUBACK, PUBACK, PINGRESP...) may use cfg.ctrl_reserve more, so a
- *   subscriber flooded with deliveries still gets its PINGRESP. A refused data send marks
- *   the queue full (xb_conn_full_since); it is unmarked once the queue drains to
- *   out_max / 2. Full for cfg.slow_grace_ms => on_timeout(XB_TIMEOUT_SLOW).
+ * - Output bound: data sends are refused when queued + n > cfg.out_max (XB-SUB-27);
+ *   XB_SEND_CONTROL sends (CONNACK, SUBACK, PUBACK, PINGRESP...) are never refused
+ *   (XB-SUB-28), so a subscriber flooded with deliveries still gets its PINGRESP. What
+ *   bounds them is backpressure: while more than out_max + ctrl_reserve bytes are
+ *   queued the connection is not read, so a client that sends without reading cannot
+ *   make the queue grow further (XB-LIM-10). A refused data send marks the queue
+ *   congested (xb_conn_full_since); it is unmarked once the queue drains to out_max / 2.
+ *   Congested for cfg.slow_grace_ms => on_timeout(XB_TIMEOUT_SLOW) (XB-SUB-29).
  * - Deadlines: one per connection, set/refreshed in O(1) (refresh it on every complete
  *   packet for keepalive). Precision: fires within XB_NET_TICK_MS after it is due.
  *   Implemented as a hashed timer wheel with lazy re-insertion: moving a deadline later
@@ -104,13 +107,14 @@ typedef struct {
   uint32_t refuse_slots;  /* extra connections kept only to be refused politely */
   size_t in_cap;          /* input bytes held per connection (>= max packet + 5) */
   size_t out_max;         /* queued output bytes per connection (spec: 1 MiB) */
-  size_t ctrl_reserve;    /* extra room for XB_SEND_CONTROL sends */
+  size_t ctrl_reserve;    /* queued beyond out_max before reading stops */
   uint64_t slow_grace_ms; /* full queue for this long => XB_TIMEOUT_SLOW (0: never) */
   uint64_t linger_ms;     /* XB_CLOSE_FLUSH waits at most this long for the output */
 } xb_net_config;
 
-/* Spec defaults: 10000 conns, 16 refuse slots, in_cap 256 KiB + 5, out_max 1 MiB,
- * ctrl_reserve 64 KiB, slow grace 30 s, linger 5 s. */
+/* Spec defaults (spec/limits.md): 10000 conns, 64 refuse slots (XB-LIM-5), in_cap
+ * 256 KiB (max-packet-size), out_max 1 MiB, ctrl_reserve 64 KiB, slow grace 30 s,
+ * linger 5 s. */
 void xb_net_config_defaults(xb_net_config *cfg);
 
 typedef enum {
@@ -141,7 +145,7 @@ enum {
 };
 
 /* Flags for sends and closes. */
-#define XB_SEND_CONTROL 1u /* may use ctrl_reserve beyond out_max */
+#define XB_SEND_CONTROL 1u /* a response: never refused for the bound */
 #define XB_CLOSE_NOW 0u    /* discard pending output */
 #define XB_CLOSE_FLUSH 1u  /* stop reading, write what is queued, then close */
 
@@ -180,11 +184,17 @@ void xb_net_get_stats(const xb_net *net, xb_net_stats *out);
 /*
  * addr: "IPv4:port", "[IPv6]:port" or "host:port" (resolved once, first address used);
  * port 0 picks a free port (see xb_listener_port). IPv6 sockets are IPV6_V6ONLY, so
- * "0.0.0.0:1883" and "[::]:1883" can both be listened on. SO_REUSEADDR, non-blocking,
- * close-on-exec, backlog SOMAXCONN. Returns NULL with errno set (and a log line).
+ * "0.0.0.0:1883" and "[::]:1883" can both be listened on (XB-TRANS-4). SO_REUSEADDR,
+ * non-blocking, close-on-exec, backlog SOMAXCONN; accepted sockets get TCP_NODELAY.
+ * Returns NULL with errno set (EAFNOSUPPORT/EADDRNOTAVAIL for a host without IPv6) and
+ * the reason in xb_net_last_error.
  */
 xb_listener *xb_net_listen(xb_net *net, const char *addr, const xb_conn_handlers *h,
                            void *arg);
+/* Why the last xb_net_listen failed ("listen ADDR: bind: Address already in use"). The
+ * net layer logs `listening` for each bound listener (XB-TRANS-6); failures are the
+ * caller's to report (exit status, `listen-skipped`). */
+const char *xb_net_last_error(const xb_net *net);
 uint16_t xb_listener_port(const xb_listener *l);
 const char *xb_listener_name(const xb_listener *l); /* "127.0.0.1:1883" */
 /* Stops accepting; existing connections stay. */

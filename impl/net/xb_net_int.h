@@ -135,6 +135,7 @@ struct xb_net {
   uint32_t wheel_count;
   uint64_t wheel_timer;
   xb_net_stats stats;
+  char last_error[256];
 };
 
 /* xb_conn.c */

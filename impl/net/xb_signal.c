@@ -36,12 +36,12 @@ static void on_pipe_readable(xb_loop *loop, int fd, int events, void *arg) {
     if (n <= 0) break;
     for (ssize_t i = 0; i < n; i++) {
       int signo = buf[i];
+      /* No log line here: the hooks log what they do (spec/errors.md `shutdown`). */
       if (signo == SIGHUP) {
-        xb_log_info("signal: SIGHUP");
         if (g_hooks.on_hup) g_hooks.on_hup(g_hooks.arg);
-        else if (xb_log_reopen() < 0) xb_log_error("log reopen failed: %s", strerror(errno));
+        else if (xb_log_reopen() < 0)
+          xb_log_error("log-reopen detail=\"%s\"", strerror(errno));
       } else {
-        xb_log_info("signal: %s, stopping", signo == SIGTERM ? "SIGTERM" : "SIGINT");
         if (g_hooks.on_stop) g_hooks.on_stop(signo, g_hooks.arg);
         else xb_loop_stop(loop);
       }

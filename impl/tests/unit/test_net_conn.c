@@ -116,6 +116,21 @@ static bool drain(int fd, uint8_t *buf, size_t cap, size_t *len) {
   }
 }
 
+/* Fills fd's socket buffers so that the next write would block; returns bytes written. */
+static size_t fill_socket(int fd) {
+  static uint8_t junk[4096];
+  size_t total = 0;
+  int fl = fcntl(fd, F_GETFL);
+  ck_assert_int_eq(fcntl(fd, F_SETFL, fl | O_NONBLOCK), 0);
+  for (;;) {
+    ssize_t r = write(fd, junk, sizeof junk);
+    if (r <= 0) break;
+    total += (size_t)r;
+  }
+  ck_assert(errno == EAGAIN || errno == EWOULDBLOCK);
+  return total;
+}
+
 static void write_all(int fd, const void *p, size_t n) {
   ck_assert_int_eq(write(fd, p, n), (ssize_t)n);
 }
@@ -314,8 +329,13 @@ START_TEST(test_output_bound_refuses_whole_sends) {
   cfg.ctrl_reserve = 1024;
   rig r = rig_new(XB_LOOP_DEFAULT, &cfg);
   sess *s = sess_new();
-  int peer;
-  xb_conn *c = pair(r.net, s, &peer, 0);
+  s->consume = true;
+  int sv[2];
+  ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  size_t junk = fill_socket(sv[0]); /* the client is not reading */
+  ck_assert_int_eq(fcntl(sv[1], F_SETFL, O_NONBLOCK), 0);
+  int peer = sv[1];
+  xb_conn *c = xb_net_adopt(r.net, sv[0], &k_handlers, s);
   static uint8_t buf[8192];
   memset(buf, 'd', sizeof buf);
   ck_assert_int_eq(xb_conn_send(c, buf, 8000, 0), XB_NET_OK);
@@ -328,21 +348,28 @@ START_TEST(test_output_bound_refuses_whole_sends) {
   ck_assert_int_eq(xb_conn_send_blob(c, "hh", 2, b, 0, 1, 0), XB_NET_EFULL);
   ck_assert_uint_eq(xb_blob_refs(b), 1); /* the refused send took no reference */
   ck_assert_uint_eq(xb_conn_out_pending(c), 8192);
-  /* Control packets (PINGRESP...) still fit in the reserve, and the reserve is bounded. */
+  /* Responses (PINGRESP...) are never refused (XB-SUB-28), even past the reserve. */
   ck_assert_int_eq(xb_conn_send(c, buf, 1024, XB_SEND_CONTROL), XB_NET_OK);
-  ck_assert_int_eq(xb_conn_send(c, buf, 1, XB_SEND_CONTROL), XB_NET_EFULL);
-  ck_assert_uint_eq(xb_conn_out_pending(c), 9216);
+  ck_assert_int_eq(xb_conn_send(c, buf, 1, XB_SEND_CONTROL), XB_NET_OK);
+  ck_assert_uint_eq(xb_conn_out_pending(c), 9217);
   xb_net_stats st;
   xb_net_get_stats(r.net, &st);
-  ck_assert_uint_eq(st.send_refused, 3);
-  /* Once the peer reads, the queue drains and the "full" mark goes away. */
-  static uint8_t got[16384];
+  ck_assert_uint_eq(st.send_refused, 2);
+  /* ...but past out_max + ctrl_reserve the client is not read any more: its requests
+   * (and the responses they would cause) wait until it reads. */
+  write_all(peer, "PINGREQ", 7);
+  for (int i = 0; i < 5; i++) xb_loop_run_once(r.loop, 10);
+  ck_assert_int_eq(s->datas, 0);
+  /* Once the peer reads, the queue drains, reading resumes, the congestion mark goes. */
+  static uint8_t got[1 << 20];
   size_t len = 0;
-  for (int i = 0; i < 1000 && len < 9216; i++) {
+  for (int i = 0; i < 1000 && (len < junk + 9217 || s->datas == 0); i++) {
     xb_loop_run_once(r.loop, 20);
     ck_assert(drain(peer, got, sizeof got, &len));
   }
-  ck_assert_uint_eq(len, 9216);
+  ck_assert_uint_eq(len, junk + 9217);
+  ck_assert(got[junk] == 'd' && got[junk + 9216] == 'd');
+  ck_assert_int_eq(s->datas, 1);
   ck_assert_uint_eq(xb_conn_full_since(c), 0);
   ck_assert_int_eq(xb_conn_send_blob(c, "hh", 2, b, 0, 1, 0), XB_NET_OK);
   xb_blob_unref(b);

@@ -294,12 +294,33 @@ START_TEST(test_connection_limit_without_refuse_slots) {
   cfg.max_conns = 1;
   cfg.refuse_slots = 0;
   rig r = rig_new(XB_LOOP_DEFAULT, &cfg);
+  char dir[] = "/tmp/xb_net_log_XXXXXX", path[64];
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/log", dir);
+  xb_log_set_level(XB_LOG_INFO);
+  ck_assert_int_eq(xb_log_open(path), 0);
   server s = {0};
   xb_listener *l = xb_net_listen(r.net, "127.0.0.1:0", &k_handlers, &s);
   uint16_t port = xb_listener_port(l);
   int c1 = connect_to(AF_INET, "127.0.0.1", port);
   int c2 = connect_to(AF_INET, "127.0.0.1", port);
   ck_assert(wait_eof(r.loop, c2));
+  /* XB-TRANS-6 `listening` with the actual port; XB-LIM-5 `server-full` (spec/errors.md
+   * line format: time, level, keyword, fields). */
+  xb_log_close();
+  FILE *f = fopen(path, "r");
+  ck_assert_ptr_nonnull(f);
+  char text[2048];
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = '\0';
+  unlink(path);
+  rmdir(dir);
+  char want[64];
+  snprintf(want, sizeof want, "Z info listening addr=127.0.0.1 port=%u\n", port);
+  ck_assert_msg(strstr(text, want) != NULL, "log: %s", text);
+  ck_assert_msg(strstr(text, "Z warn server-full conn=") != NULL, "log: %s", text);
+  ck_assert_msg(strstr(text, " ip=127.0.0.1 client=- key=-\n") != NULL, "log: %s", text);
   ck_assert_int_eq(s.accepts, 1);
   ck_assert_int_eq(s.over_accepts, 0); /* closed without asking the session */
   xb_net_stats st;
@@ -388,11 +409,11 @@ END_TEST
 
 START_TEST(test_listen_errors_and_close) {
   rig r = rig_new(XB_LOOP_DEFAULT, NULL);
-  ck_assert_int_eq(xb_log_open("/dev/null"), 0); /* the failures below are logged */
   server s = {0};
   errno = 0;
   ck_assert_ptr_null(xb_net_listen(r.net, "[not-an-address]:1", &k_handlers, &s));
   ck_assert_int_eq(errno, EINVAL);
+  ck_assert_ptr_nonnull(strstr(xb_net_last_error(r.net), "[not-an-address]:1"));
   ck_assert_ptr_null(xb_net_listen(r.net, "127.0.0.1", &k_handlers, &s));
   xb_listener *l = xb_net_listen(r.net, "127.0.0.1:0", &k_handlers, &s);
   ck_assert_ptr_nonnull(l);
@@ -401,6 +422,7 @@ START_TEST(test_listen_errors_and_close) {
   errno = 0;
   ck_assert_ptr_null(xb_net_listen(r.net, addr, &k_handlers, &s));
   ck_assert_int_eq(errno, EADDRINUSE);
+  ck_assert_ptr_nonnull(strstr(xb_net_last_error(r.net), "bind: Address already in use"));
   /* Closing the listener keeps established connections. */
   int fd = connect_to(AF_INET, "127.0.0.1", xb_listener_port(l));
   for (int i = 0; i < 100 && s.accepts == 0; i++) xb_loop_run_once(r.loop, 20);
