@@ -313,7 +313,7 @@ static void flush(xb_conn *c) {
   }
   q_release_idle(c);
   if (c->full_since != 0 && c->out_bytes <= net->cfg.out_max / 2) {
-    c->full_since = 0; /* hysteresis: "full" ends once half the bound is free again */
+    c->full_since = 0; /* XB-SUB-29: congestion ends at half the bound */
   }
   if (c->qlen == 0 && (c->flags & XB_CONNF_CLOSING)) xb_conn_mark_dirty_(c);
 }

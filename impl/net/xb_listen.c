@@ -119,7 +119,8 @@ static int resolve(const char *addr, struct sockaddr_storage *ss, socklen_t *len
   return 0;
 }
 
-/* Peer text as used for source_ip checks: an IPv4-mapped IPv6 peer shows as IPv4. */
+/* Peer text as used for source_ip checks: an IPv4-mapped IPv6 peer shows as IPv4
+ * (XB-TRANS-22). */
 static void addr_text(const struct sockaddr_storage *ss, char *ip, size_t cap,
                       uint16_t *port) {
   *port = 0;
@@ -245,7 +246,8 @@ static void on_listener_readable(xb_loop *loop, int fd, int events, void *arg) {
       continue;
     }
     int one = 1;
-    /* Output is already batched per turn; Nagle would only delay CONNACK/PINGRESP. */
+    /* XB-TRANS-8: output is already batched per turn; Nagle would only delay
+     * CONNACK/PINGRESP. */
     (void)setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     (void)start_conn(net, cfd, &ss, &l->h, l->arg, over);
   }
@@ -277,7 +279,7 @@ xb_listener *xb_net_listen(xb_net *net, const char *addr, const xb_conn_handlers
   if (set_nonblock_cloexec(l->fd) < 0) goto fail;
   step = "SO_REUSEADDR";
   if (setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) goto fail;
-  step = "IPV6_V6ONLY";
+  step = "IPV6_V6ONLY"; /* XB-TRANS-4: IPv4 and IPv6 listeners on one port coexist */
   if (ss.ss_family == AF_INET6 &&
       setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0)
     goto fail;

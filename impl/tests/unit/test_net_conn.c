@@ -322,7 +322,9 @@ START_TEST(test_partial_write_arms_then_clears_watch) {
 }
 END_TEST
 
-START_TEST(test_output_bound_refuses_whole_sends) {
+/* XB-SUB-27: a delivery that would exceed the output queue is dropped whole;
+ * XB-SUB-28: responses are queued even beyond it. */
+START_TEST(test_output_bound_refuses_whole_sends_XB_SUB_27_XB_SUB_28) {
   xb_net_config cfg;
   xb_net_config_defaults(&cfg);
   cfg.out_max = 8192;
@@ -738,7 +740,7 @@ Suite *xb_suite_net_conn(void) {
   tcase_add_test(t, test_blob_refcount_and_pool_reuse);
   tcase_add_loop_test(t, test_fanout_shares_one_blob, 0, 2);
   tcase_add_loop_test(t, test_partial_write_arms_then_clears_watch, 0, 2);
-  tcase_add_test(t, test_output_bound_refuses_whole_sends);
+  tcase_add_test(t, test_output_bound_refuses_whole_sends_XB_SUB_27_XB_SUB_28);
   tcase_add_test(t, test_small_headers_share_chunks_and_idle_queue_holds_nothing);
   suite_add_tcase(s, t);
   t = tcase_create("input");

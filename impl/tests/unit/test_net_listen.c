@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ typedef struct {
   int accepts, over_accepts, closes, datas;
   char peer[64];
   uint16_t peer_port;
+  int nodelay;
   xb_close_reason reason;
 } server;
 
@@ -44,6 +46,8 @@ static int sv_accept(xb_conn *c, bool over, void *arg) {
   s->accepts++;
   snprintf(s->peer, sizeof s->peer, "%s", xb_conn_peer(c));
   s->peer_port = xb_conn_peer_port(c);
+  socklen_t len = sizeof s->nodelay;
+  if (getsockopt(xb_conn_fd(c), IPPROTO_TCP, TCP_NODELAY, &s->nodelay, &len) < 0) s->nodelay = -1;
   return 0;
 }
 
@@ -181,8 +185,9 @@ START_TEST(test_listen_ephemeral_accepts_and_echoes) {
   int fd = connect_to(AF_INET, "127.0.0.1", port);
   for (int i = 0; i < 100 && s.accepts == 0; i++) xb_loop_run_once(r.loop, 20);
   ck_assert_int_eq(s.accepts, 1);
-  ck_assert_str_eq(s.peer, "127.0.0.1");
+  ck_assert_str_eq(s.peer, "127.0.0.1"); /* XB-TRANS-22: the socket's peer address */
   ck_assert_uint_eq(s.peer_port, local_port_of(fd));
+  ck_assert_int_eq(s.nodelay, 1); /* XB-TRANS-8 */
   ck_assert_int_eq(write(fd, "\xc0\x00", 2), 2); /* PINGREQ, say */
   uint8_t buf[2];
   ck_assert_int_eq(read_n(r.loop, fd, buf, 2), 2);
@@ -288,7 +293,9 @@ START_TEST(test_connection_limit_refuse_slot_then_direct_close) {
 }
 END_TEST
 
-START_TEST(test_connection_limit_without_refuse_slots) {
+/* XB-LIM-5: beyond the refusal slots a connection is closed at once, without reading
+ * or sending, logged server-full; XB-TRANS-6: the `listening` line has the real port. */
+START_TEST(test_connection_limit_without_refuse_slots_XB_LIM_5) {
   xb_net_config cfg;
   xb_net_config_defaults(&cfg);
   cfg.max_conns = 1;
@@ -344,7 +351,8 @@ static void rf_data(xb_conn *c, void *user) {
   xb_conn_close(c, XB_CLOSE_FLUSH);
 }
 
-START_TEST(test_flush_close_with_unread_input_is_not_a_reset) {
+/* XB-TRANS-25: the last required packet (a refusing CONNACK), then the close. */
+START_TEST(test_flush_close_with_unread_input_is_not_a_reset_XB_TRANS_25) {
   xb_net_config cfg;
   xb_net_config_defaults(&cfg);
   cfg.in_cap = 16; /* the first read leaves most of the client's bytes in the kernel */
@@ -371,7 +379,38 @@ START_TEST(test_flush_close_with_unread_input_is_not_a_reset) {
 }
 END_TEST
 
-START_TEST(test_ipv6_loopback) {
+/* XB-TRANS-22: a peer seen through a dual-stack socket as ::ffff:127.0.0.1 is taken
+ * as the IPv4 address 127.0.0.1 (source_ip checks compare IPv4 text). */
+START_TEST(test_v4_mapped_peer_is_ipv4_XB_TRANS_22) {
+  int lfd = socket(AF_INET6, SOCK_STREAM, 0);
+  if (lfd < 0) return; /* no IPv6: no v4-mapped addresses either */
+  int off = 0;
+  ck_assert_int_eq(setsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off), 0);
+  struct sockaddr_in6 a;
+  memset(&a, 0, sizeof a);
+  a.sin6_family = AF_INET6;
+  a.sin6_addr = in6addr_any;
+  if (bind(lfd, (struct sockaddr *)&a, sizeof a) < 0) {
+    close(lfd);
+    return;
+  }
+  ck_assert_int_eq(listen(lfd, 4), 0);
+  rig r = rig_new(XB_LOOP_DEFAULT, NULL);
+  server s = {0};
+  int cfd = connect_to(AF_INET, "127.0.0.1", local_port_of(lfd));
+  int afd = accept(lfd, NULL, NULL);
+  ck_assert_int_ge(afd, 0);
+  ck_assert_ptr_nonnull(xb_net_adopt(r.net, afd, &k_handlers, &s));
+  ck_assert_str_eq(s.peer, "127.0.0.1");
+  ck_assert_uint_eq(s.peer_port, local_port_of(cfd));
+  close(cfd);
+  close(lfd);
+  rig_free(&r);
+}
+END_TEST
+
+/* XB-TRANS-4: IPv6 listeners are V6ONLY, so IPv4 and IPv6 listeners share a port. */
+START_TEST(test_ipv6_loopback_XB_TRANS_4) {
   int probe = socket(AF_INET6, SOCK_STREAM, 0);
   if (probe < 0) return; /* no IPv6 on this host: nothing to test */
   struct sockaddr_in6 a;
@@ -444,9 +483,10 @@ Suite *xb_suite_net_listen(void) {
   tcase_add_loop_test(t, test_listen_ephemeral_accepts_and_echoes, 0, 2);
   tcase_add_loop_test(t, test_many_clients_echo_and_close, 0, 2);
   tcase_add_loop_test(t, test_connection_limit_refuse_slot_then_direct_close, 0, 2);
-  tcase_add_test(t, test_connection_limit_without_refuse_slots);
-  tcase_add_test(t, test_flush_close_with_unread_input_is_not_a_reset);
-  tcase_add_loop_test(t, test_ipv6_loopback, 0, 2);
+  tcase_add_test(t, test_connection_limit_without_refuse_slots_XB_LIM_5);
+  tcase_add_test(t, test_v4_mapped_peer_is_ipv4_XB_TRANS_22);
+  tcase_add_test(t, test_flush_close_with_unread_input_is_not_a_reset_XB_TRANS_25);
+  tcase_add_loop_test(t, test_ipv6_loopback_XB_TRANS_4, 0, 2);
   tcase_add_test(t, test_listen_errors_and_close);
   suite_add_tcase(s, t);
   return s;
