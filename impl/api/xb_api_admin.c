@@ -180,7 +180,7 @@ int xb_api_admin_add_key(xb_api *api, const char *login, const char *api_key, co
                                           api_key, NULL, created, sizeof created, err, errlen)
                          : 500;
   xb_buf_free(&p);
-  if (st == 201 && key_out != NULL) snprintf(key_out, XB_API_KEY_TEXT, "%s", created);
+  if (st == 201 && key_out != NULL) snprintf(key_out, XB_API_KEY_TEXT, "%.64s", created);
   return st;
 }
 

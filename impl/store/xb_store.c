@@ -3,6 +3,10 @@
  * spec/persistence.md: XB-STORE-1..7 (file, lock, pragmas, migrations), XB-STORE-8..13
  * (batch transaction with one savepoint per request), XB-STORE-16 (checkpoint at close).
  */
+/* F_OFD_SETLK: an open-file-description lock conflicts even within one process and is
+ * not dropped when another descriptor of the same file is closed. */
+#define _GNU_SOURCE 1
+
 #include "store/xb_store_int.h"
 
 #include <errno.h>
@@ -219,7 +223,12 @@ static xb_store_status xb_st_lock(xb_store *st, const char *path, char *err, siz
   memset(&fl, 0, sizeof fl);
   fl.l_type = F_WRLCK;
   fl.l_whence = SEEK_SET;
-  if (fcntl(fd, F_SETLK, &fl) != 0) {
+#ifdef F_OFD_SETLK
+  int lk = fcntl(fd, F_OFD_SETLK, &fl);
+#else
+  int lk = fcntl(fd, F_SETLK, &fl);
+#endif
+  if (lk != 0) {
     if (err != NULL)
       snprintf(err, errlen, "%s: store is in use by another process (lock %s held)", path,
                lp);
