@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/xb_store.h" /* XB_M_* method bits */
 #include "topic/xb_topic.h"
 #include "util/xb_buf.h"
 

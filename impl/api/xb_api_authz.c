@@ -109,7 +109,8 @@ static int xb_authz_feed_family(xb_rq *q) {
   }
   if (q->method == XB_M_GET) {
     if (!q->feed_private) return 0; /* XB-AUTHZ-17: public read, key valid or absent */
-    if (q->system) return 0;
+    if (q->system) /* provisioning acts as the user's master key (XB-AUTHZ-12) */
+      return q->feed_owner == q->user_id ? 0 : xb_deny(q, XB_AUTHZ_DENY, "another user's feed");
     if (q->key == NULL) return xb_deny(q, XB_AUTHZ_DENY, "read of a private feed");
     /* XB-AUTHZ-18 */
     if (q->feed_owner != q->user_id || !q->key->private_access)
@@ -118,9 +119,9 @@ static int xb_authz_feed_family(xb_rq *q) {
     return v == XB_AUTHZ_ALLOW ? 0 : xb_deny(q, v, "read");
   }
   /* XB-AUTHZ-19: writes need ownership and a matching permission for the method. */
-  if (q->system) return 0;
-  if (q->key == NULL) return xb_deny(q, XB_AUTHZ_DENY, "write");
+  if (q->key == NULL && !q->system) return xb_deny(q, XB_AUTHZ_DENY, "write");
   if (q->feed_owner != q->user_id) return xb_deny(q, XB_AUTHZ_DENY, "write to another user's feed");
+  if (q->system) return 0;
   xb_authz_verdict v = xb_authz_match(q->key, q->method, &tg, &q->ip);
   return v == XB_AUTHZ_ALLOW ? 0 : xb_deny(q, v, "write");
 }

@@ -58,6 +58,10 @@ static int xb_dsset_get(xb_rq *q, xb_dsset *set, uint32_t feed, xb_str id, xb_ds
       return xb_rq_fail(q, 422, "invalid", "a feed holds at most %d datastreams", XB_API_MAX_DS);
     w.before.feed_id = feed;
     w.before.id = id;
+    /* Inserted now, never written, so that its datapoints (foreign key) can follow;
+     * the savepoint removes it again if the request fails. */
+    r = xb_store_ds_insert(st, &w.before);
+    if (r != XB_STORE_OK) return xb_rq_store_fail(q, r);
   }
   if (set->n >= XB_API_MAX_DS)
     return xb_rq_fail(q, 422, "invalid", "a feed holds at most %d datastreams", XB_API_MAX_DS);
@@ -74,13 +78,11 @@ static int xb_dsset_flush(xb_rq *q, xb_dsset *set) {
     xb_dsw *w = &set->ds[i];
     unsigned char flags = 0;
     xb_store_status r = XB_STORE_OK;
-    if (!w->existed) {
-      r = xb_store_ds_insert(q->api->st, &w->after);
-      flags = XB_CH_CREATED | XB_CH_CURRENT;
-    } else if (xb_ds_state_differs(&w->before, &w->after)) {
+    if (xb_ds_state_differs(&w->before, &w->after)) {
       r = xb_store_ds_update(q->api->st, &w->after);
       flags = XB_CH_CURRENT;
     }
+    if (!w->existed) flags |= XB_CH_CREATED | XB_CH_CURRENT;
     if (r != XB_STORE_OK) return xb_rq_store_fail(q, r);
     if (w->history) flags |= XB_CH_HISTORY;
     if (flags == 0 || ch->nds >= XB_API_MAX_DS) continue;

@@ -91,7 +91,12 @@ int xb_dsid_attr(xb_rq *q, const char *name, xb_val v, xb_str *out) {
   if (v.type != XB_V_STR && v.type != XB_V_NUM)
     return xb_rq_fail(q, 422, "invalid", "%s: must be a string", name);
   xb_str s = v.type == XB_V_STR ? xb_trim(v.s) : v.s;
-  /* XB-JSON-29: a number is accepted when its text is a ds-id ("0", not "-1"). */
+  /* XB-JSON-29: a number names the datastream of its text ("0"); the spec's examples
+   * refuse -1 although '-' is an id character, so a number must be digits only. */
+  if (v.type == XB_V_NUM)
+    for (size_t i = 0; i < s.n; i++)
+      if (s.p[i] < '0' || s.p[i] > '9')
+        return xb_rq_fail(q, 422, "invalid", "%s: a numeric id must be digits only", name);
   if (!xb_is_word(s, 1, XB_TOPIC_DSID_MAX))
     return xb_rq_fail(q, 422, "invalid", "%s: not a datastream id (1..64 of A-Z a-z 0-9 - _)",
                       name);
