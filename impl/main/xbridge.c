@@ -1,0 +1,127 @@
+/*
+ * xbridge — the Xively MQTT bridge (spec/scope.md XB-SCOPE-7).
+ *
+ * Reads the settings (session/xb_config.h), opens the store through the API engine,
+ * binds the listeners, and runs the event loop until SIGTERM or SIGINT. Exit status
+ * (XB-SCOPE-11): 0 after a requested shutdown, 1 when it cannot start, 2 for a usage or
+ * configuration error.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "api/xb_api.h"
+#include "net/xb_log.h"
+#include "net/xb_loop.h"
+#include "net/xb_net.h"
+#include "net/xb_signal.h"
+#include "session/xb_config.h"
+#include "session/xb_session.h"
+
+static void xb_on_stop(int signo, void *arg) {
+  xb_loop *loop = arg;
+  xb_log_info("shutdown conn=- ip=- client=- key=- detail=%s",
+              signo == SIGINT ? "SIGINT" : "SIGTERM");
+  xb_loop_stop(loop);
+}
+
+/* max-connections sockets, the refusal slots (XB-LIM-5), listeners and the store. */
+static int xb_fd_budget(const xb_config *cfg) {
+  uint64_t want = (uint64_t)cfg->s.max_connections + 64 + cfg->nlisten + cfg->nlisten_tls + 64;
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+    rlim_t cur = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) rl.rlim_cur = cur;
+    if (rl.rlim_cur < want)
+      xb_log_warn("server-full conn=- ip=- client=- key=- detail=\"open files limited to %llu, "
+                  "fewer than max-connections can be served\"",
+                  (unsigned long long)rl.rlim_cur);
+  }
+  return want > 0x7fffffff ? 0x7fffffff : (int)want;
+}
+
+static bool xb_is_default_v6(const xb_config *cfg, const char *addr) {
+  return cfg->listen_default && addr[0] == '[';
+}
+
+int main(int argc, char **argv) {
+  xb_config cfg;
+  char err[1024];
+  xb_config_result cr = xb_config_load(&cfg, argc, argv, err, sizeof err);
+  if (cr == XB_CONFIG_HELP) {
+    xb_config_usage(stdout);
+    xb_config_free(&cfg);
+    return 0;
+  }
+  if (cr != XB_CONFIG_OK) {
+    fprintf(stderr, "xbridge: %s\n", err);
+    xb_config_free(&cfg);
+    return 2;
+  }
+  xb_log_set_level((xb_log_level)cfg.log_level);
+  if (cfg.nlisten_tls > 0) {
+    /* XB-TRANS-17: the TLS layer (issue #7) is not part of this build yet. */
+    fprintf(stderr, "xbridge: TLS listeners are not available in this build\n");
+    xb_config_free(&cfg);
+    return 1;
+  }
+  xb_config_log(&cfg);
+
+  xb_api_config ac;
+  xb_api_config_default(&ac);
+  ac.max_payload = cfg.s.max_payload;
+  ac.max_datapoints = cfg.max_datapoints;
+  if (cfg.api_base_url != NULL) ac.api_base_url = cfg.api_base_url;
+  if (cfg.site_base_url != NULL) ac.site_base_url = cfg.site_base_url;
+  bool locked = false;
+  xb_api *api = xb_api_open(cfg.db, &ac, err, sizeof err, &locked);
+  if (api == NULL) {
+    fprintf(stderr, "xbridge: %s%s\n", err, locked ? " (another process uses this store)" : "");
+    xb_config_free(&cfg);
+    return 1;
+  }
+
+  int status = 1;
+  xb_loop *loop = xb_loop_create(XB_LOOP_DEFAULT, xb_fd_budget(&cfg));
+  xb_server *srv = loop != NULL ? xb_server_create(loop, api, &cfg.s) : NULL;
+  xb_signal_hooks sh = {xb_on_stop, NULL, loop};
+  if (srv == NULL || xb_signals_install(loop, &sh) < 0) {
+    fprintf(stderr, "xbridge: cannot start the event loop: %s\n", strerror(errno));
+    goto out;
+  }
+  size_t bound = 0;
+  for (size_t i = 0; i < cfg.nlisten; i++) {
+    if (xb_server_listen(srv, cfg.listen[i]) != NULL) {
+      bound++;
+      continue;
+    }
+    int e = errno;
+    const char *why = xb_net_last_error(xb_server_net(srv));
+    if (xb_is_default_v6(&cfg, cfg.listen[i]) && (e == EAFNOSUPPORT || e == EADDRNOTAVAIL)) {
+      /* XB-TRANS-5: a host without IPv6 only loses the default IPv6 listener. */
+      xb_log_info("listen-skipped conn=- ip=- client=- key=- detail=\"%s\"", why);
+      continue;
+    }
+    fprintf(stderr, "xbridge: %s\n", why != NULL ? why : strerror(e));
+    goto out;
+  }
+  if (bound == 0)
+    xb_log_warn("listen-skipped conn=- ip=- client=- key=- detail=\"no listener: "
+                "nothing will connect\"");
+  status = xb_loop_run(loop) == 0 ? 0 : 1;
+  if (status != 0) xb_log_error("store-error conn=- ip=- client=- key=- detail=\"event loop failed\"");
+out:
+  xb_signals_uninstall();
+  /* XB-SCOPE-12, XB-STORE-16: pending batch committed, connections closed without
+   * wills, then the store is checkpointed and closed. */
+  xb_server_destroy(srv);
+  xb_api_close(api);
+  if (loop != NULL) xb_loop_destroy(loop);
+  xb_blob_pool_trim();
+  xb_config_free(&cfg);
+  return status;
+}
