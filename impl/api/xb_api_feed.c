@@ -18,8 +18,8 @@ typedef struct {
 } xb_dsw;
 
 typedef struct {
-  xb_dsw ds[XB_API_MAX_DS];
-  size_t n;
+  xb_dsw *ds; /* grown in the request arena: most requests touch one datastream */
+  size_t n, cap;
   int64_t count; /* datastreams of the feed before the request */
   bool counted;
 } xb_dsset;
@@ -65,6 +65,14 @@ static int xb_dsset_get(xb_rq *q, xb_dsset *set, uint32_t feed, xb_str id, xb_ds
   }
   if (set->n >= XB_API_MAX_DS)
     return xb_rq_fail(q, 422, "invalid", "a feed holds at most %d datastreams", XB_API_MAX_DS);
+  if (set->n == set->cap) {
+    size_t nc = set->cap == 0 ? 4 : set->cap * 2;
+    xb_dsw *nd = xb_arena_alloc(&q->api->arena, nc * sizeof *nd);
+    if (nd == NULL) return xb_rq_store_fail(q, XB_STORE_NOMEM);
+    if (set->n > 0) memcpy(nd, set->ds, set->n * sizeof *nd);
+    set->ds = nd;
+    set->cap = nc;
+  }
   w.after = w.before;
   set->ds[set->n] = w;
   *out = &set->ds[set->n++];

@@ -28,6 +28,10 @@
  * - datastream and datapoint tables are WITHOUT ROWID, clustered on their natural key,
  *   so a history range is one index walk and datastreams come out in byte order of id
  *   (BINARY collation = memcmp, XB-RES-59);
+ * - datapoints carry no foreign key to datastreams: the engine inserts a datastream
+ *   before its first datapoint and nothing deletes datastreams, while the parent lookup
+ *   of a foreign key would cost every datapoint insert (the hot path) another B-tree
+ *   search;
  * - perm_resources.feed_id is deliberately not a foreign key with ON DELETE CASCADE:
  *   deleting a feed must never turn a feed-scoped permission into an unscoped one.
  */
@@ -68,8 +72,7 @@ static const char *const xb_migrations[] = {
     "  ds_id TEXT NOT NULL,"
     "  at INTEGER NOT NULL,"
     "  value TEXT NOT NULL,"
-    "  PRIMARY KEY(feed_id, ds_id, at),"
-    "  FOREIGN KEY(feed_id, ds_id) REFERENCES datastreams(feed_id, id) ON DELETE CASCADE"
+    "  PRIMARY KEY(feed_id, ds_id, at)"
     ") WITHOUT ROWID;"
     "CREATE TABLE keys("
     "  id INTEGER PRIMARY KEY,"
@@ -348,7 +351,8 @@ xb_store_status xb_store_open(const char *path, const xb_store_config *cfg, xb_s
   char pragmas[160];
   int sync = cfg->synchronous < 0 ? 0 : (cfg->synchronous > 3 ? 3 : cfg->synchronous);
   snprintf(pragmas, sizeof pragmas,
-           "PRAGMA foreign_keys=ON; PRAGMA synchronous=%d; PRAGMA wal_autocheckpoint=1000;",
+           "PRAGMA foreign_keys=ON; PRAGMA synchronous=%d; PRAGMA wal_autocheckpoint=10000; "
+           "PRAGMA cache_size=-32768;",
            sync);
   if (xb_st_execsql(st, pragmas) != XB_STORE_OK) {
     if (err != NULL) snprintf(err, errlen, "%s: %s", path, st->errmsg);
@@ -374,6 +378,11 @@ xb_store_status xb_store_open(const char *path, const xb_store_config *cfg, xb_s
       goto fail;
     }
   }
+  if (!xb_stc_init(st)) {
+    if (err != NULL) snprintf(err, errlen, "out of memory");
+    r = XB_STORE_NOMEM;
+    goto fail;
+  }
   st->key_gen = 1;
   *out = st;
   return XB_STORE_OK;
@@ -392,6 +401,8 @@ void xb_store_close(xb_store *st) {
     sqlite3_close_v2(st->db);
   }
   if (st->lock_fd >= 0) close(st->lock_fd);
+  xb_stc_free(st);
+  free(st->touch);
   free(st);
 }
 
@@ -428,11 +439,14 @@ xb_store_status xb_store_begin(xb_store *st) {
 
 xb_store_status xb_store_commit(xb_store *st) {
   if (!st->in_tx) return XB_STORE_ERROR;
-  xb_store_status r = xb_st_run(st, XB_Q_COMMIT);
+  xb_store_status r = xb_st_touch_flush(st); /* the batch's feed `updated` times */
+  if (r == XB_STORE_OK) r = xb_st_run(st, XB_Q_COMMIT);
   if (r != XB_STORE_OK) {
     /* XB-STORE-11: a failed commit leaves nothing; roll back what may remain. */
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->key_gen++;
+    st->ntouch = 0;
+    xb_stc_clear(st);
   }
   st->in_tx = false;
   st->sp_depth = 0;
@@ -444,13 +458,16 @@ xb_store_status xb_store_rollback(xb_store *st) {
   xb_store_status r = xb_st_run(st, XB_Q_ROLLBACK);
   st->in_tx = false;
   st->sp_depth = 0;
+  st->ntouch = 0;
   st->key_gen++; /* cached keys may reflect rolled-back writes */
+  xb_stc_clear(st);
   return r;
 }
 
 bool xb_store_in_tx(xb_store *st) { return st->in_tx; }
 
 xb_store_status xb_store_savepoint(xb_store *st) {
+  st->touch_mark = st->ntouch;
   xb_store_status r = xb_st_run(st, XB_Q_SAVEPOINT);
   if (r == XB_STORE_OK) st->sp_depth++;
   return r;
@@ -465,6 +482,8 @@ xb_store_status xb_store_release(xb_store *st) {
 xb_store_status xb_store_rollback_to(xb_store *st) {
   xb_store_status r = xb_st_run(st, XB_Q_ROLLBACK_TO);
   st->key_gen++;
+  if (st->ntouch > st->touch_mark) st->ntouch = st->touch_mark;
+  xb_stc_clear(st);
   if (r == XB_STORE_OK) r = xb_store_release(st);
   return r;
 }

@@ -24,6 +24,8 @@ static xb_store_status xb_ds_read(sqlite3_stmt *s, xb_arena *a, xb_ds_row *d) {
 
 xb_store_status xb_store_ds_get(xb_store *st, uint32_t feed_id, const char *id, size_t len,
                                 xb_arena *a, xb_ds_row *out) {
+  int hit = xb_stc_ds_get(st, feed_id, id, len, a, out);
+  if (hit != 0) return hit > 0 ? XB_STORE_OK : XB_STORE_NOMEM;
   sqlite3_stmt *s = xb_st_q(st, XB_Q_DS_GET);
   sqlite3_bind_int64(s, 1, feed_id);
   xb_st_bind_str(s, 2, (xb_str){id, len});
@@ -33,6 +35,7 @@ xb_store_status xb_store_ds_get(xb_store *st, uint32_t feed_id, const char *id, 
   else if (rc == SQLITE_DONE) r = XB_STORE_NOT_FOUND;
   else r = xb_st_fail(st, rc);
   sqlite3_reset(s);
+  if (r == XB_STORE_OK) xb_stc_ds_put(st, out);
   return r;
 }
 
@@ -86,7 +89,9 @@ static void xb_ds_bind(sqlite3_stmt *s, const xb_ds_row *d) {
 xb_store_status xb_store_ds_insert(xb_store *st, const xb_ds_row *row) {
   sqlite3_stmt *s = xb_st_q(st, XB_Q_DS_INSERT);
   xb_ds_bind(s, row);
-  return xb_st_exec(st, s);
+  xb_store_status r = xb_st_exec(st, s);
+  if (r == XB_STORE_OK) xb_stc_ds_put(st, row);
+  return r;
 }
 
 xb_store_status xb_store_ds_update(xb_store *st, const xb_ds_row *row) {
@@ -94,6 +99,7 @@ xb_store_status xb_store_ds_update(xb_store *st, const xb_ds_row *row) {
   xb_ds_bind(s, row);
   xb_store_status r = xb_st_exec(st, s);
   if (r == XB_STORE_OK && sqlite3_changes(st->db) == 0) r = XB_STORE_NOT_FOUND;
+  if (r == XB_STORE_OK) xb_stc_ds_put(st, row);
   return r;
 }
 

@@ -4,6 +4,7 @@
 #include "store/xb_store_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ high-water marks */
@@ -145,6 +146,8 @@ xb_store_status xb_store_user_list(xb_store *st, int64_t only_id, xb_arena *a,
 
 /* ------------------------------------------------------------------ feeds */
 
+static bool xb_touch_log(xb_store *st, uint32_t id, int64_t updated);
+
 static xb_store_status xb_feed_read(sqlite3_stmt *s, xb_arena *a, xb_feed_row *f) {
   memset(f, 0, sizeof *f);
   f->id = (uint32_t)sqlite3_column_int64(s, 0);
@@ -174,11 +177,13 @@ xb_store_status xb_store_feed_get(xb_store *st, uint32_t id, xb_arena *a, xb_fee
   else if (rc == SQLITE_DONE) r = XB_STORE_NOT_FOUND;
   else r = xb_st_fail(st, rc);
   sqlite3_reset(s);
+  if (r == XB_STORE_OK) xb_st_touch_lookup(st, id, &out->updated);
   return r;
 }
 
 xb_store_status xb_store_feed_auth(xb_store *st, uint32_t id, int64_t *user_id,
                                    bool *is_private) {
+  if (xb_stc_feed_get(st, id, user_id, is_private)) return XB_STORE_OK;
   sqlite3_stmt *s = xb_st_q(st, XB_Q_FEED_AUTH);
   sqlite3_bind_int64(s, 1, id);
   int rc = sqlite3_step(s);
@@ -186,6 +191,7 @@ xb_store_status xb_store_feed_auth(xb_store *st, uint32_t id, int64_t *user_id,
   if (rc == SQLITE_ROW) {
     *user_id = sqlite3_column_int64(s, 0);
     *is_private = sqlite3_column_int(s, 1) != 0;
+    xb_stc_feed_put(st, id, *user_id, *is_private);
   } else if (rc == SQLITE_DONE) {
     r = XB_STORE_NOT_FOUND;
   } else {
@@ -225,6 +231,7 @@ xb_store_status xb_store_feed_insert(xb_store *st, const xb_feed_row *row, uint3
   xb_feed_bind(s, row);
   sqlite3_bind_int64(s, 1, fid);
   r = xb_st_exec(st, s);
+  if (r == XB_STORE_OK) xb_stc_feed_put(st, fid, row->user_id, row->is_private);
   if (r == XB_STORE_OK && id != NULL) *id = fid;
   return r;
 }
@@ -234,10 +241,76 @@ xb_store_status xb_store_feed_update(xb_store *st, const xb_feed_row *row) {
   xb_feed_bind(s, row);
   xb_store_status r = xb_st_exec(st, s);
   if (r == XB_STORE_OK && sqlite3_changes(st->db) == 0) r = XB_STORE_NOT_FOUND;
+  if (r == XB_STORE_OK) xb_stc_feed_put(st, row->id, row->user_id, row->is_private);
+  /* A touch logged earlier in the batch must not overwrite this time at commit. */
+  if (r == XB_STORE_OK && st->in_tx && !xb_touch_log(st, row->id, row->updated))
+    r = XB_STORE_NOMEM;
+  return r;
+}
+
+/*
+ * Every write sets its feed's `updated` (XB-RES-35). Inside a batch the new time is
+ * logged and written once per feed when the batch commits, instead of one UPDATE per
+ * request; reads of the feed (xb_store_feed_get) see the logged time, so every request
+ * of the batch observes the earlier ones (XB-STORE-13), and a rolled-back request's
+ * entry is dropped with its savepoint (XB-STORE-8).
+ */
+static bool xb_touch_log(xb_store *st, uint32_t id, int64_t updated) {
+  if (st->ntouch == st->touch_cap) {
+    size_t nc = st->touch_cap == 0 ? 256 : st->touch_cap * 2;
+    xb_touch *nt = realloc(st->touch, nc * sizeof *nt);
+    if (nt == NULL) return false;
+    st->touch = nt;
+    st->touch_cap = nc;
+  }
+  st->touch[st->ntouch].feed = id;
+  st->touch[st->ntouch].seq = st->ntouch;
+  st->touch[st->ntouch].updated = updated;
+  st->ntouch++;
+  return true;
+}
+
+bool xb_st_touch_lookup(xb_store *st, uint32_t feed, int64_t *updated) {
+  for (size_t i = st->ntouch; i > 0; i--) {
+    if (st->touch[i - 1].feed == feed) {
+      *updated = st->touch[i - 1].updated;
+      return true;
+    }
+  }
+  return false;
+}
+
+static int xb_touch_cmp(const void *a, const void *b) {
+  const xb_touch *x = a, *y = b;
+  if (x->feed != y->feed) return x->feed < y->feed ? -1 : 1;
+  return x->seq > y->seq ? -1 : (x->seq < y->seq ? 1 : 0); /* latest first */
+}
+
+xb_store_status xb_st_touch_flush(xb_store *st) {
+  xb_store_status r = XB_STORE_OK;
+  if (st->ntouch > 0) {
+    qsort(st->touch, st->ntouch, sizeof *st->touch, xb_touch_cmp);
+    for (size_t i = 0; i < st->ntouch && r == XB_STORE_OK; i++) {
+      if (i > 0 && st->touch[i - 1].feed == st->touch[i].feed) continue;
+      sqlite3_stmt *s = xb_st_q(st, XB_Q_FEED_TOUCH);
+      sqlite3_bind_int64(s, 1, st->touch[i].feed);
+      sqlite3_bind_int64(s, 2, st->touch[i].updated);
+      r = xb_st_exec(st, s);
+    }
+  }
+  st->ntouch = 0;
+  st->touch_mark = 0;
   return r;
 }
 
 xb_store_status xb_store_feed_touch(xb_store *st, uint32_t id, int64_t updated) {
+  if (st->in_tx) {
+    int64_t owner;
+    bool priv;
+    xb_store_status r = xb_store_feed_auth(st, id, &owner, &priv);
+    if (r != XB_STORE_OK) return r;
+    return xb_touch_log(st, id, updated) ? XB_STORE_OK : XB_STORE_NOMEM;
+  }
   sqlite3_stmt *s = xb_st_q(st, XB_Q_FEED_TOUCH);
   sqlite3_bind_int64(s, 1, id);
   sqlite3_bind_int64(s, 2, updated);

@@ -129,8 +129,21 @@ typedef enum {
       XB_Q_COUNT
 } xb_stmt_id;
 
+typedef struct xb_st_cache xb_st_cache;
+
+/* A feed `updated` set by a request of the open batch, written at commit. */
+typedef struct {
+  uint32_t feed;
+  size_t seq; /* position in the log: the latest entry of a feed wins */
+  int64_t updated;
+} xb_touch;
+
 struct xb_store {
   sqlite3 *db;
+  xb_st_cache *cache; /* xb_store_cache.c */
+  xb_touch *touch;    /* log of the open batch, in request order */
+  size_t ntouch, touch_cap;
+  size_t touch_mark;  /* log length when the request savepoint opened */
   sqlite3_stmt *q[XB_Q_COUNT];
   int lock_fd; /* PATH.lock, -1 when not exclusive */
   bool in_tx;
@@ -161,6 +174,22 @@ void *xb_st_grow(xb_arena *a, void *arr, size_t n, size_t *cap, size_t sz);
 
 /* Next id of counter name, or the chosen one raising the mark (XB-RES-33). */
 xb_store_status xb_st_alloc_id(xb_store *st, const char *name, uint32_t chosen, uint32_t *id);
+
+/* Write-through row caches (xb_store_cache.c); emptied by every rollback. */
+bool xb_stc_init(xb_store *st);
+void xb_stc_free(xb_store *st);
+void xb_stc_clear(xb_store *st);
+bool xb_stc_feed_get(xb_store *st, uint32_t id, int64_t *owner, bool *is_private);
+void xb_stc_feed_put(xb_store *st, uint32_t id, int64_t owner, bool is_private);
+/* 1 hit (copied into a), 0 miss, -1 arena exhausted. */
+int xb_stc_ds_get(xb_store *st, uint32_t feed, const char *id, size_t len, xb_arena *a,
+                  xb_ds_row *out);
+void xb_stc_ds_put(xb_store *st, const xb_ds_row *row);
+
+/* Deferred feed `updated` (xb_store_feed.c): the latest logged time of a feed in the
+ * open batch (false if none), and the flush run just before COMMIT. */
+bool xb_st_touch_lookup(xb_store *st, uint32_t feed, int64_t *updated);
+xb_store_status xb_st_touch_flush(xb_store *st);
 
 /* Run a one-parameter count(*) statement. */
 xb_store_status xb_st_count(xb_store *st, xb_stmt_id q, int64_t key, int64_t *n);

