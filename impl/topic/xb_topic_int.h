@@ -1,0 +1,164 @@
+/*
+ * xb_topic_int.h — internal to impl/topic/: the rules of spec/topics.md §2 as ACSL
+ * predicates (what the proofs establish about a parsed topic) and the helpers shared by
+ * xb_topic.c (key, version, path, format), xb_topic_query.c (query) and
+ * xb_topic_lex.c (character runs, numbers, timestamps). Not for use outside topic/.
+ */
+#ifndef XB_TOPIC_INT_H
+#define XB_TOPIC_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "topic/xb_topic.h"
+
+/*@
+  // id-char = ALPHA / DIGIT / "-" / "_"
+  predicate xb_word(integer c) =
+    ('A' <= c <= 'Z') || ('a' <= c <= 'z') || ('0' <= c <= '9') || c == '-' || c == '_';
+  predicate xb_digit(integer c) = '0' <= c <= '9';
+  // pvalue characters
+  predicate xb_valch(integer c) = xb_word(c) || c == '.' || c == ':' || c == ',' || c == '+';
+  // characters of a timestamp
+  predicate xb_tsch(integer c) =
+    xb_digit(c) || c == '-' || c == ':' || c == 'T' || c == '.' || c == 'Z' || c == '+';
+
+  predicate xb_all_word{L}(uint8_t *t, integer off, integer n) =
+    \forall integer i; off <= i < off + n ==> xb_word(t[i]);
+  predicate xb_all_digit{L}(uint8_t *t, integer off, integer n) =
+    \forall integer i; off <= i < off + n ==> xb_digit(t[i]);
+  predicate xb_all_valch{L}(uint8_t *t, integer off, integer n) =
+    \forall integer i; off <= i < off + n ==> xb_valch(t[i]);
+  predicate xb_all_tsch{L}(uint8_t *t, integer off, integer n) =
+    \forall integer i; off <= i < off + n ==> xb_tsch(t[i]);
+  predicate xb_all_list{L}(uint8_t *t, integer off, integer n) =
+    \forall integer i; off <= i < off + n ==> (xb_word(t[i]) || t[i] == ',');
+
+  // api-key = 16*64id-char ; ds-id = 1*64id-char ; login = 1*40id-char
+  predicate xb_api_key{L}(uint8_t *t, integer off, integer n) =
+    XB_TOPIC_KEY_MIN <= n <= XB_TOPIC_KEY_MAX && xb_all_word(t, off, n);
+  predicate xb_ds_id{L}(uint8_t *t, integer off, integer n) =
+    1 <= n <= XB_TOPIC_DSID_MAX && xb_all_word(t, off, n);
+  predicate xb_login{L}(uint8_t *t, integer off, integer n) =
+    1 <= n <= XB_TOPIC_LOGIN_MAX && xb_all_word(t, off, n);
+
+  // The decimal value of the digits t[off .. off+n-1] (XB-TOPIC-8).
+  logic integer xb_dec{L}(uint8_t *t, integer off, integer n) =
+    n <= 0 ? 0 : 10 * xb_dec(t, off, n - 1) + (t[off + n - 1] - '0');
+
+  // feed-id = trigger-id = %x31-39 *9DIGIT, 1 .. 2147483647; v is its value
+  predicate xb_id{L}(uint8_t *t, integer off, integer n, integer v) =
+    1 <= n <= 10 && '1' <= t[off] <= '9' && xb_all_digit(t, off, n)
+    && v == xb_dec(t, off, n) && 1 <= v <= XB_TOPIC_ID_MAX;
+
+  logic integer xb_p10(integer k) =
+    k <= 0 ? 1 : k == 1 ? 10 : k == 2 ? 100 : k == 3 ? 1000 : k == 4 ? 10000 :
+    k == 5 ? 100000 : 1000000;
+
+  // date "T" time = 4DIGIT "-" 2DIGIT "-" 2DIGIT "T" 2DIGIT ":" 2DIGIT ":" 2DIGIT
+  predicate xb_ts_head{L}(uint8_t *t, integer off) =
+    xb_all_digit(t, off, 4) && t[off + 4] == '-' && xb_all_digit(t, off + 5, 2)
+    && t[off + 7] == '-' && xb_all_digit(t, off + 8, 2) && t[off + 10] == 'T'
+    && xb_all_digit(t, off + 11, 2) && t[off + 13] == ':' && xb_all_digit(t, off + 14, 2)
+    && t[off + 16] == ':' && xb_all_digit(t, off + 17, 2);
+
+  // timestamp = date "T" time [ "." 1*6DIGIT ] zone
+  predicate xb_ts{L}(uint8_t *t, integer off, integer n) =
+    20 <= n <= 32 && xb_ts_head(t, off) && xb_all_tsch(t, off + 19, n - 19);
+
+  // A path ends at the end of the topic, at the format suffix or at the query.
+  predicate xb_seg_end{L}(uint8_t *t, integer len, integer p) =
+    p == len || (p < len && (t[p] == '.' || t[p] == '?'));
+
+  predicate xb_has_feed(integer r) =
+    r == XB_TOPIC_FEED || r == XB_TOPIC_DATASTREAMS || r == XB_TOPIC_DATASTREAM
+    || r == XB_TOPIC_DATAPOINTS || r == XB_TOPIC_DATAPOINT;
+  predicate xb_has_ds(integer r) =
+    r == XB_TOPIC_DATASTREAM || r == XB_TOPIC_DATAPOINTS || r == XB_TOPIC_DATAPOINT;
+  predicate xb_is_collection(integer r) =
+    r == XB_TOPIC_FEEDS || r == XB_TOPIC_DATASTREAMS || r == XB_TOPIC_DATAPOINTS
+    || r == XB_TOPIC_KEYS || r == XB_TOPIC_TRIGGERS || r == XB_TOPIC_USERS;
+  // XB-RES-25: CSV only for feeds, datastreams and datapoints
+  predicate xb_format_ok(integer r, integer f) =
+    0 <= f <= XB_TOPIC_CSV && (f == XB_TOPIC_CSV ==> xb_has_feed(r));
+
+  predicate xb_span_in(xb_topic_span s, integer lo, integer hi) =
+    lo <= s.off && s.off + s.len <= hi;
+
+  // The resource and its ids, all inside [r->path.off, hi), in topic order.
+  predicate xb_res_ok{L}(uint8_t *t, xb_topic *r, integer hi) =
+    0 <= r->resource < XB_TOPIC_RESOURCE_COUNT
+    && (r->collection <==> xb_is_collection(r->resource))
+    && (r->version == 1 ==> (r->resource == XB_TOPIC_FEED || r->resource == XB_TOPIC_DATASTREAM))
+    && (xb_has_feed(r->resource) ==>
+          xb_span_in(r->feed, r->path.off, hi) && xb_id(t, r->feed.off, r->feed.len, r->feed_id))
+    && (xb_has_ds(r->resource) ==>
+          xb_span_in(r->ds, r->feed.off + r->feed.len + 1, hi) && xb_ds_id(t, r->ds.off, r->ds.len))
+    && (r->resource == XB_TOPIC_DATAPOINT ==>
+          xb_span_in(r->ts, r->ds.off + r->ds.len + 1, hi) && xb_ts(t, r->ts.off, r->ts.len)
+          && 0 <= r->ts_us <= XB_TOPIC_US_MAX)
+    && (r->resource == XB_TOPIC_KEY ==>
+          xb_span_in(r->key_id, r->path.off, hi) && xb_api_key(t, r->key_id.off, r->key_id.len))
+    && (r->resource == XB_TOPIC_TRIGGER ==>
+          xb_span_in(r->trigger, r->path.off, hi)
+          && xb_id(t, r->trigger.off, r->trigger.len, r->trigger_id))
+    && (r->resource == XB_TOPIC_USER ==>
+          xb_span_in(r->login, r->path.off, hi) && xb_login(t, r->login.off, r->login.len));
+
+  // Everything before the query: key, version, path, format (XB-TOPIC-6..14).
+  predicate xb_path_ok{L}(uint8_t *t, integer len, xb_topic *r) =
+    (r->version == 1 || r->version == 2)
+    && r->key.off == 0
+    && (r->key.len > 0 ==> xb_api_key(t, 0, r->key.len) && r->key.len < r->path.off)
+    && r->path.off + r->path.len <= len
+    && xb_res_ok(t, r, r->path.off + r->path.len)
+    && xb_format_ok(r->resource, r->format)
+    && (r->version == 1 ==> r->format == XB_TOPIC_CSV && r->format_explicit)
+    && (r->has_query ==> r->path.off + r->path.len < r->query.off
+                         && r->query.off + r->query.len == len)
+    && (!r->has_query ==> r->query.off == 0 && r->query.len == 0);
+
+  // A parameter value t[off .. off+n-1] of name k satisfies its rule (§2 values):
+  // num is its decoded number, wide its instant / seconds (see xb_topic.h).
+  predicate xb_val{L}(uint8_t *t, integer off, integer n, integer k, integer num,
+                      integer wide) =
+    ((k == XB_TOPIC_P_START || k == XB_TOPIC_P_END) ==>
+       xb_ts(t, off, n) && 0 <= wide <= XB_TOPIC_US_MAX)
+    && (k == XB_TOPIC_P_DURATION ==> 1 <= num <= 999999 && 1 <= wide <= 31535968464000)
+    && (k == XB_TOPIC_P_INTERVAL ==> 0 <= num <= 86400 && num <= wide <= 86400)
+    && ((k == XB_TOPIC_P_LIMIT || k == XB_TOPIC_P_PER_PAGE) ==> 1 <= num <= 1000)
+    && (k == XB_TOPIC_P_PAGE ==> 1 <= num <= 100000)
+    && ((k == XB_TOPIC_P_FIND_PREVIOUS || k == XB_TOPIC_P_SHOW_USER) ==> 0 <= num <= 1)
+    && (k == XB_TOPIC_P_FEED_ID ==> xb_id(t, off, n, num))
+    && (k == XB_TOPIC_P_USER ==> xb_login(t, off, n))
+    && (k == XB_TOPIC_P_DATASTREAMS ==> xb_all_list(t, off, n))
+    && ((k == XB_TOPIC_P_Q || k == XB_TOPIC_P_TAG) ==> n <= XB_TOPIC_TEXT_MAX);
+
+  logic integer xb_wide{L}(xb_topic *r, integer k) =
+    k == XB_TOPIC_P_START ? r->start_us : k == XB_TOPIC_P_END ? r->end_us :
+    k == XB_TOPIC_P_DURATION ? r->duration_s : k == XB_TOPIC_P_INTERVAL ? r->interval_s : 0;
+
+  // One query slot: inside the query, pvalue characters, and its own rule.
+  predicate xb_param_ok{L}(uint8_t *t, xb_topic *r, integer k) =
+    r->params[k].present ==>
+      (xb_span_in(r->params[k].value, r->query.off, r->query.off + r->query.len)
+       && r->params[k].value.len >= 1
+       && xb_all_valch(t, r->params[k].value.off, r->params[k].value.len)
+       && xb_val(t, r->params[k].value.off, r->params[k].value.len, k, r->params[k].num,
+                 xb_wide(r, k)));
+
+  predicate xb_query_ok{L}(uint8_t *t, xb_topic *r) =
+    \forall integer k; 0 <= k < XB_TOPIC_P_COUNT ==> xb_param_ok(t, r, k);
+*/
+
+size_t xb_topic_scan_word(const uint8_t *t, size_t len, size_t pos);
+size_t xb_topic_scan_digits(const uint8_t *t, size_t len, size_t pos);
+size_t xb_topic_scan_value(const uint8_t *t, size_t len, size_t pos);
+bool xb_topic_lit(const uint8_t *t, size_t len, size_t pos, const uint8_t *lit, size_t n);
+bool xb_topic_num(const uint8_t *t, size_t len, size_t pos, uint32_t maxv, size_t *end,
+                  uint32_t *val);
+bool xb_topic_timestamp(const uint8_t *t, size_t len, size_t pos, size_t *end, int64_t *us);
+xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, xb_topic *out);
+
+#endif

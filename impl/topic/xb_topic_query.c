@@ -1,0 +1,403 @@
+/*
+ * xb_topic_query.c — the query part of a topic (spec/topics.md §2 `query`, §4):
+ * syntax, names, one slot per name, each value's own rule, the target table of
+ * XB-TOPIC-17 and the combination rules that need neither clock nor store.
+ */
+#include "topic/xb_topic_int.h"
+
+#define LIT(s) ((const uint8_t *)(s))
+#define BIT(p) (1u << (p))
+
+/* The name t[off .. off+n-1] is exactly lit. */
+/*@ requires \valid_read(t + (0 .. len - 1));
+    requires \valid_read(lit + (0 .. ln - 1));
+    requires off <= len && n <= len - off;
+    assigns \nothing;
+*/
+static bool is(const uint8_t *t, size_t len, size_t off, size_t n, const uint8_t *lit,
+               size_t ln)
+{
+  return n == ln && xb_topic_lit(t, len, off, lit, ln);
+}
+
+/* pname lookup (XB-TOPIC-16); XB_TOPIC_P_COUNT for an unknown name. */
+/*@ requires \valid_read(t + (0 .. len - 1));
+    requires off <= len && n <= len - off;
+    assigns \nothing;
+    ensures 0 <= \result <= XB_TOPIC_P_COUNT;
+*/
+static xb_topic_param lookup(const uint8_t *t, size_t len, size_t off, size_t n)
+{
+  xb_topic_param k = XB_TOPIC_P_COUNT;
+  if (is(t, len, off, n, LIT("start"), 5))
+    k = XB_TOPIC_P_START;
+  else if (is(t, len, off, n, LIT("end"), 3))
+    k = XB_TOPIC_P_END;
+  else if (is(t, len, off, n, LIT("duration"), 8))
+    k = XB_TOPIC_P_DURATION;
+  else if (is(t, len, off, n, LIT("interval"), 8))
+    k = XB_TOPIC_P_INTERVAL;
+  else if (is(t, len, off, n, LIT("interval_type"), 13))
+    k = XB_TOPIC_P_INTERVAL_TYPE;
+  else if (is(t, len, off, n, LIT("find_previous"), 13))
+    k = XB_TOPIC_P_FIND_PREVIOUS;
+  else if (is(t, len, off, n, LIT("limit"), 5))
+    k = XB_TOPIC_P_LIMIT;
+  else if (is(t, len, off, n, LIT("datastreams"), 11))
+    k = XB_TOPIC_P_DATASTREAMS;
+  else if (is(t, len, off, n, LIT("show_user"), 9))
+    k = XB_TOPIC_P_SHOW_USER;
+  else if (is(t, len, off, n, LIT("feed_id"), 7))
+    k = XB_TOPIC_P_FEED_ID;
+  else if (is(t, len, off, n, LIT("page"), 4))
+    k = XB_TOPIC_P_PAGE;
+  else if (is(t, len, off, n, LIT("per_page"), 8))
+    k = XB_TOPIC_P_PER_PAGE;
+  else if (is(t, len, off, n, LIT("q"), 1))
+    k = XB_TOPIC_P_Q;
+  else if (is(t, len, off, n, LIT("tag"), 3))
+    k = XB_TOPIC_P_TAG;
+  else if (is(t, len, off, n, LIT("user"), 4))
+    k = XB_TOPIC_P_USER;
+  else if (is(t, len, off, n, LIT("status"), 6))
+    k = XB_TOPIC_P_STATUS;
+  return k;
+}
+
+/* The parameters a target accepts, one bit per xb_topic_param (XB-TOPIC-17). */
+/*@ assigns \nothing; */
+static uint32_t allowed_params(xb_topic_resource r)
+{
+  uint32_t history = BIT(XB_TOPIC_P_START) | BIT(XB_TOPIC_P_END) |
+                     BIT(XB_TOPIC_P_DURATION) | BIT(XB_TOPIC_P_INTERVAL) |
+                     BIT(XB_TOPIC_P_INTERVAL_TYPE) | BIT(XB_TOPIC_P_FIND_PREVIOUS) |
+                     BIT(XB_TOPIC_P_LIMIT);
+  uint32_t m = 0;
+  if (r == XB_TOPIC_FEED)
+    m = history | BIT(XB_TOPIC_P_DATASTREAMS) | BIT(XB_TOPIC_P_SHOW_USER);
+  else if (r == XB_TOPIC_DATASTREAM)
+    m = history;
+  else if (r == XB_TOPIC_FEEDS)
+    m = BIT(XB_TOPIC_P_PAGE) | BIT(XB_TOPIC_P_PER_PAGE) | BIT(XB_TOPIC_P_Q) |
+        BIT(XB_TOPIC_P_TAG) | BIT(XB_TOPIC_P_USER) | BIT(XB_TOPIC_P_STATUS) |
+        BIT(XB_TOPIC_P_SHOW_USER);
+  else if (r == XB_TOPIC_KEYS || r == XB_TOPIC_TRIGGERS)
+    m = BIT(XB_TOPIC_P_FEED_ID);
+  return m;
+}
+
+/* A whole value t[off .. end-1] that is %x31-39 *DIGIT with a value of at most maxv. */
+/*@ requires \valid_read(t + (0 .. end - 1));
+    requires \valid(num) && \separated(num, t + (0 .. end - 1));
+    requires off < end;
+    requires 1 <= maxv <= XB_TOPIC_ID_MAX;
+    assigns *num;
+    ensures \result ==> xb_id(t, off, end - off, *num) && *num <= maxv;
+*/
+static bool whole_num(const uint8_t *t, size_t off, size_t end, uint32_t maxv,
+                      uint32_t *num)
+{
+  size_t e = off;
+  bool ok = xb_topic_num(t, end, off, maxv, &e, num);
+  return ok && e == end;
+}
+
+/* unit = ( "second" / ... / "year" ) [ "s" ] filling t[p .. end-1]; its seconds
+ * (XB-TOPIC-19: month 30 days, year 365 days), or 0. */
+/*@ requires \valid_read(t + (0 .. end - 1));
+    requires p <= end;
+    assigns \nothing;
+    ensures \result == 0 || \result == 1 || \result == 60 || \result == 3600
+         || \result == 86400 || \result == 604800 || \result == 2592000
+         || \result == 31536000;
+*/
+static uint32_t unit_seconds(const uint8_t *t, size_t end, size_t p)
+{
+  size_t n = end - p;
+  uint32_t u = 0;
+  /* The unit name is the value without its optional plural 's'. */
+  if (n >= 1 && t[end - 1] == 's')
+    n--;
+  if (is(t, end, p, n, LIT("second"), 6))
+    u = 1;
+  else if (is(t, end, p, n, LIT("minute"), 6))
+    u = 60;
+  else if (is(t, end, p, n, LIT("hour"), 4))
+    u = 3600;
+  else if (is(t, end, p, n, LIT("day"), 3))
+    u = 86400;
+  else if (is(t, end, p, n, LIT("week"), 4))
+    u = 604800;
+  else if (is(t, end, p, n, LIT("month"), 5))
+    u = 2592000;
+  else if (is(t, end, p, n, LIT("year"), 4))
+    u = 31536000;
+  return u;
+}
+
+/* count * unit seconds, with constant multipliers only. */
+/*@ requires 1 <= c <= 999999;
+    requires u == 1 || u == 60 || u == 3600 || u == 86400 || u == 604800
+          || u == 2592000 || u == 31536000;
+    assigns \nothing;
+    ensures 1 <= \result <= 31535968464000;
+*/
+static int64_t duration_seconds(uint32_t c, uint32_t u)
+{
+  int64_t n = (int64_t)c, d = n;
+  if (u == 60)
+    d = n * 60;
+  else if (u == 3600)
+    d = n * 3600;
+  else if (u == 86400)
+    d = n * 86400;
+  else if (u == 604800)
+    d = n * 604800;
+  else if (u == 2592000)
+    d = n * 2592000;
+  else if (u == 31536000)
+    d = n * 31536000;
+  return d;
+}
+
+/* XB-TOPIC-21: the allowed interval at or above v. */
+/*@ requires v <= 86400;
+    assigns \nothing;
+    ensures v <= \result <= 86400;
+*/
+static uint32_t round_interval(uint32_t v)
+{
+  uint32_t r = 86400;
+  if (v == 0)
+    r = 0;
+  else if (v <= 30)
+    r = 30;
+  else if (v <= 60)
+    r = 60;
+  else if (v <= 300)
+    r = 300;
+  else if (v <= 900)
+    r = 900;
+  else if (v <= 1800)
+    r = 1800;
+  else if (v <= 3600)
+    r = 3600;
+  else if (v <= 10800)
+    r = 10800;
+  else if (v <= 21600)
+    r = 21600;
+  else if (v <= 43200)
+    r = 43200;
+  return r;
+}
+
+/* datastreams-value = ds-id *( "," ds-id ) filling t[off .. end-1]. */
+/*@ requires \valid_read(t + (0 .. end - 1));
+    requires off < end;
+    assigns \nothing;
+    ensures \result ==> xb_all_list(t, off, end - off);
+*/
+static bool ds_list(const uint8_t *t, size_t off, size_t end)
+{
+  bool ok = true, more = true;
+  size_t p = off;
+  /*@ loop invariant off <= p <= end;
+      loop invariant xb_all_list(t, off, p - off);
+      loop invariant more ==> ok;
+      loop invariant ok && !more ==> p == end;
+      loop assigns p, ok, more;
+      loop variant end - p + (more ? 1 : 0);
+  */
+  while (more) {
+    size_t e = xb_topic_scan_word(t, end, p);
+    if (e == p || e - p > XB_TOPIC_DSID_MAX) {
+      ok = false;
+      more = false;
+    } else if (e == end) {
+      p = e;
+      more = false;
+    } else if (t[e] == ',' && e + 1 < end) {
+      p = e + 1;
+    } else {
+      ok = false;
+      more = false;
+    }
+  }
+  return ok;
+}
+
+/*
+ * The value t[off .. off+n-1] of parameter k against its rule of §2 and its range
+ * (XB-TOPIC-9, 19, 21, 26, 32): *num and *wide receive what xb_topic.h documents.
+ */
+/*@ requires \valid_read(t + (0 .. len - 1));
+    requires off <= len && 1 <= n <= len - off;
+    requires 0 <= k < XB_TOPIC_P_COUNT;
+    requires \valid(num) && \valid(wide);
+    requires \separated(num, wide, t + (0 .. len - 1));
+    assigns *num, *wide;
+    ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_PARAM_VALUE;
+    ensures \result == XB_TOPIC_OK ==> xb_val(t, off, n, k, *num, *wide);
+*/
+static xb_topic_status check_value(const uint8_t *t, size_t len, size_t off, size_t n,
+                                   xb_topic_param k, uint32_t *num, int64_t *wide)
+{
+  size_t end = off + n, e = off;
+  bool ok = false;
+  uint32_t v = 0;
+  int64_t w = 0;
+  if (k == XB_TOPIC_P_START || k == XB_TOPIC_P_END) {
+    ok = xb_topic_timestamp(t, end, off, &e, &w) && e == end;
+  } else if (k == XB_TOPIC_P_DURATION) {
+    /* count = %x31-39 *5DIGIT, then the unit */
+    ok = xb_topic_num(t, end, off, 999999u, &e, &v);
+    if (ok) {
+      uint32_t u = unit_seconds(t, end, e);
+      ok = u != 0;
+      if (ok)
+        w = duration_seconds(v, u);
+    }
+  } else if (k == XB_TOPIC_P_INTERVAL) {
+    /* interval-value = "0" / %x31-39 *4DIGIT */
+    if (n == 1 && t[off] == '0') {
+      ok = true;
+    } else {
+      ok = whole_num(t, off, end, 86400u, &v);
+      if (!ok)
+        v = 0;
+    }
+    w = (int64_t)round_interval(v);
+  } else if (k == XB_TOPIC_P_INTERVAL_TYPE) {
+    ok = is(t, len, off, n, LIT("discrete"), 8);
+    v = 1;
+  } else if (k == XB_TOPIC_P_FIND_PREVIOUS || k == XB_TOPIC_P_SHOW_USER) {
+    v = is(t, len, off, n, LIT("true"), 4) ? 1u : 0u;
+    ok = v == 1 || is(t, len, off, n, LIT("false"), 5);
+  } else if (k == XB_TOPIC_P_LIMIT || k == XB_TOPIC_P_PER_PAGE) {
+    ok = whole_num(t, off, end, 1000u, &v);
+  } else if (k == XB_TOPIC_P_PAGE) {
+    ok = whole_num(t, off, end, 100000u, &v);
+  } else if (k == XB_TOPIC_P_FEED_ID) {
+    ok = whole_num(t, off, end, XB_TOPIC_ID_MAX, &v);
+  } else if (k == XB_TOPIC_P_DATASTREAMS) {
+    ok = ds_list(t, off, end);
+  } else if (k == XB_TOPIC_P_Q || k == XB_TOPIC_P_TAG) {
+    ok = n <= XB_TOPIC_TEXT_MAX;
+  } else if (k == XB_TOPIC_P_USER) {
+    ok = n <= XB_TOPIC_LOGIN_MAX && xb_topic_scan_word(t, end, off) == end;
+  } else {
+    /* XB_TOPIC_P_STATUS */
+    if (is(t, len, off, n, LIT("live"), 4)) {
+      v = XB_TOPIC_STATUS_LIVE;
+      ok = true;
+    } else if (is(t, len, off, n, LIT("frozen"), 6)) {
+      v = XB_TOPIC_STATUS_FROZEN;
+      ok = true;
+    } else if (is(t, len, off, n, LIT("all"), 3)) {
+      v = XB_TOPIC_STATUS_ALL;
+      ok = true;
+    }
+  }
+  *num = v;
+  *wide = w;
+  return ok ? XB_TOPIC_OK : XB_TOPIC_BAD_PARAM_VALUE;
+}
+
+/* XB-TOPIC-18, the start/end parts of XB-TOPIC-20, and XB-TOPIC-25. */
+/*@ requires \valid_read(r);
+    assigns \nothing;
+    ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_PARAM_CONFLICT;
+*/
+static xb_topic_status check_combination(const xb_topic *r)
+{
+  const xb_topic_param_slot *p = r->params;
+  bool start = p[XB_TOPIC_P_START].present, end = p[XB_TOPIC_P_END].present;
+  bool history = start || end || p[XB_TOPIC_P_DURATION].present;
+  xb_topic_status st = XB_TOPIC_OK;
+  if (!history && (p[XB_TOPIC_P_INTERVAL].present || p[XB_TOPIC_P_INTERVAL_TYPE].present ||
+                   p[XB_TOPIC_P_FIND_PREVIOUS].present || p[XB_TOPIC_P_LIMIT].present))
+    st = XB_TOPIC_PARAM_CONFLICT; /* XB-TOPIC-18 */
+  else if (start && end && p[XB_TOPIC_P_DURATION].present)
+    st = XB_TOPIC_PARAM_CONFLICT; /* XB-TOPIC-20 */
+  else if (start && end && r->start_us > r->end_us)
+    st = XB_TOPIC_PARAM_CONFLICT; /* XB-TOPIC-20 */
+  else if (p[XB_TOPIC_P_INTERVAL_TYPE].present && r->interval_s == 0)
+    st = XB_TOPIC_PARAM_CONFLICT; /* XB-TOPIC-25: absent interval is 0 */
+  return st;
+}
+
+/*
+ * query = param *( "&" param ), param = pname "=" pvalue, over out->query (the bytes
+ * after '?'), with every slot absent on entry. Names are checked before values so a
+ * repeated or unknown name is reported as such (XB-TOPIC-16).
+ */
+/*@ requires \valid_read(t + (0 .. len - 1));
+    requires \valid(out) && \separated(out, t + (0 .. len - 1));
+    requires out->query.off <= len && out->query.off + out->query.len == len;
+    requires 0 <= out->resource < XB_TOPIC_RESOURCE_COUNT;
+    requires \forall integer k; 0 <= k < XB_TOPIC_P_COUNT ==> !out->params[k].present;
+    assigns out->params[0 .. XB_TOPIC_P_COUNT - 1], out->start_us, out->end_us,
+            out->duration_s, out->interval_s;
+    ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_QUERY
+         || \result == XB_TOPIC_UNKNOWN_PARAM || \result == XB_TOPIC_DUPLICATE_PARAM
+         || \result == XB_TOPIC_BAD_PARAM_VALUE || \result == XB_TOPIC_PARAM_NOT_ALLOWED
+         || \result == XB_TOPIC_PARAM_CONFLICT;
+    ensures \result == XB_TOPIC_OK ==> xb_query_ok(t, out);
+*/
+xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, xb_topic *out)
+{
+  size_t p = out->query.off;
+  uint32_t allowed = allowed_params(out->resource);
+  xb_topic_status st = p == len ? XB_TOPIC_BAD_QUERY : XB_TOPIC_OK; /* "...json?" */
+  /*@ loop invariant out->query.off <= p <= len;
+      loop invariant xb_query_ok(t, out);
+      loop assigns p, st, out->params[0 .. XB_TOPIC_P_COUNT - 1], out->start_us,
+                   out->end_us, out->duration_s, out->interval_s;
+      loop variant len - p + (st == XB_TOPIC_OK ? 1 : 0);
+  */
+  while (st == XB_TOPIC_OK && p < len) {
+    size_t ne = xb_topic_scan_word(t, len, p);
+    if (ne == p || ne == len || t[ne] != '=') {
+      st = XB_TOPIC_BAD_QUERY;
+    } else {
+      xb_topic_param k = lookup(t, len, p, ne - p);
+      size_t vs = ne + 1, ve = xb_topic_scan_value(t, len, vs);
+      if (k == XB_TOPIC_P_COUNT) {
+        st = XB_TOPIC_UNKNOWN_PARAM;
+      } else if (out->params[k].present) {
+        st = XB_TOPIC_DUPLICATE_PARAM;
+      } else if (ve == vs || (ve < len && t[ve] != '&')) {
+        st = XB_TOPIC_BAD_QUERY; /* empty value or a byte outside pvalue */
+      } else if ((allowed & BIT(k)) == 0) {
+        st = XB_TOPIC_PARAM_NOT_ALLOWED;
+      } else {
+        uint32_t num = 0;
+        int64_t wide = 0;
+        st = check_value(t, len, vs, ve - vs, k, &num, &wide);
+        if (st == XB_TOPIC_OK) {
+          out->params[k].present = true;
+          out->params[k].value.off = vs;
+          out->params[k].value.len = ve - vs;
+          out->params[k].num = num;
+          if (k == XB_TOPIC_P_START)
+            out->start_us = wide;
+          else if (k == XB_TOPIC_P_END)
+            out->end_us = wide;
+          else if (k == XB_TOPIC_P_DURATION)
+            out->duration_s = (uint64_t)wide;
+          else if (k == XB_TOPIC_P_INTERVAL)
+            out->interval_s = (uint32_t)wide;
+          p = ve;
+          if (p < len) {
+            p++; /* the '&' */
+            if (p == len)
+              st = XB_TOPIC_BAD_QUERY; /* trailing '&' */
+          }
+        }
+      }
+    }
+  }
+  if (st == XB_TOPIC_OK)
+    st = check_combination(out);
+  return st;
+}
