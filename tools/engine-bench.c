@@ -19,8 +19,9 @@
  *   engine-bench --writer DB BATCH   write values 1, 2, 3, ... to /v2/feeds/1/datastreams/0
  *                                    in batches of BATCH, printing "committed N" after
  *                                    each successful commit (stdout, flushed)
- *   engine-bench --verify DB N       exit 0 iff every value 1..N is present as a
- *                                    datapoint and the current value is >= N
+ *   engine-bench --verify DB N B     exit 0 iff every value 1..N is present as a
+ *                                    datapoint, the current value C is >= N and C is a
+ *                                    whole number of batches of B (no partial batch)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -225,8 +226,8 @@ static int writer(const char *path, long batch) {
   }
 }
 
-/* --verify DB N */
-static int verify(const char *path, long n) {
+/* --verify DB N B */
+static int verify(const char *path, long n, long batch) {
   xb_api *api = open_store(path, 2, NULL);
   char err[256];
   xb_buf out;
@@ -234,6 +235,10 @@ static int verify(const char *path, long n) {
   int st = xb_api_admin_show(api, "bench", "/v2/feeds/1/datastreams/0.json", now_us(), &out, err,
                              sizeof err);
   if (st != 200) {
+    if (n == 0) { /* killed before the first commit: nothing may be there */
+      printf("verify: nothing committed, nothing present\n");
+      return 0;
+    }
     fprintf(stderr, "verify: datastream missing: %s\n", err);
     return 1;
   }
@@ -244,6 +249,13 @@ static int verify(const char *path, long n) {
     fprintf(stderr, "verify: current value %ld < last committed %ld\n", cur, n);
     return 1;
   }
+  /* XB-STORE-14: a batch is there entirely or not at all. */
+  if (batch > 0 && cur % batch != 0) {
+    fprintf(stderr, "verify: current value %ld is not a whole batch of %ld\n", cur, batch);
+    return 1;
+  }
+  /* Batches committed after the last report must be complete too: check up to C. */
+  n = cur;
   /* Page through the history (XB-TOPIC-26: start the next window after the last at). */
   long expect = 1, seen = 0;
   while (expect <= n) {
@@ -286,13 +298,14 @@ static void usage(void) {
   fprintf(stderr,
           "usage: engine-bench [-n UPDATES] [-b B1,B2,...] [-t SECONDS] [-d DIR]\n"
           "                    [-s full|normal] [-f FEEDS] [-k STREAMS] [-r]\n"
-          "       engine-bench --writer DB BATCH | --verify DB N\n");
+          "       engine-bench --writer DB BATCH | --verify DB N BATCH\n");
   exit(2);
 }
 
 int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "--writer") == 0) return writer(argv[2], atol(argv[3]));
-  if (argc == 4 && strcmp(argv[1], "--verify") == 0) return verify(argv[2], atol(argv[3]));
+  if (argc == 5 && strcmp(argv[1], "--verify") == 0)
+    return verify(argv[2], atol(argv[3]), atol(argv[4]));
   long n = 200000;
   double limit = 10;
   const char *dir = "/tmp";

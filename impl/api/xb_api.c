@@ -357,23 +357,25 @@ int xb_api_execute(xb_api *api, const xb_api_request *req, xb_api_response *resp
 /* ------------------------------------------------------------------ fan-out */
 
 int xb_api_check_read(xb_api *api, const xb_api_request *req, const char **reason) {
-  xb_api_response resp;
-  memset(&resp, 0, sizeof resp);
+  /* Called per subscriber and change: the engine's own response, not a fresh 7 KiB one. */
+  xb_api_response *resp = &api->scratch;
+  resp->body = NULL;
+  xb_resp_init(resp);
   xb_arena_reset(&api->arena);
   xb_rq q;
   xb_api_request r2 = *req;
   r2.method = XB_API_GET;
-  xb_rq_init(&q, api, &r2, &resp);
+  xb_rq_init(&q, api, &r2, resp);
   int r = xb_run(&q, false);
-  if (reason != NULL) *reason = resp.reason;
+  if (reason != NULL) *reason = resp->reason;
   return r == 0 ? 200 : r;
 }
 
 int xb_api_render_state(xb_api *api, const xb_topic *t, const uint8_t *bytes, int64_t now,
                         xb_buf *out) {
-  xb_api_response resp;
-  memset(&resp, 0, sizeof resp);
-  resp.body = out;
+  xb_api_response *resp = &api->scratch;
+  resp->body = out;
+  xb_resp_init(resp);
   xb_buf_reset(out);
   xb_arena_reset(&api->arena);
   xb_api_request req;
@@ -383,7 +385,7 @@ int xb_api_render_state(xb_api *api, const xb_topic *t, const uint8_t *bytes, in
   req.topic_bytes = bytes;
   req.now = now;
   xb_rq q;
-  xb_rq_init(&q, api, &req, &resp);
+  xb_rq_init(&q, api, &req, resp);
   q.system = true; /* XB-SUB-21: rendered once, permissions checked per subscriber */
   int r = xb_route_check(&q);
   if (r == 0) r = xb_hist_prepare(&q);

@@ -19,6 +19,7 @@ struct xb_api {
   xb_render_ctx rctx;
   xb_arena arena; /* per request; reset at the start of each */
   bool in_batch;
+  xb_api_response scratch; /* response of internal checks and renders */
 };
 
 /* History selection of a feed or datastream read (XB-TOPIC-18..XB-TOPIC-27). */
