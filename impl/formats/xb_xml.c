@@ -21,24 +21,24 @@ typedef struct {
   xb_xml_status st;
 } xb_xml_cur;
 
-/*@ predicate xb_xml_cur_ok{L}(xb_xml_node *t, xb_xml_cur *c, integer len, integer cap) =
-      c->n <= cap && c->pos <= len && c->err_off <= len && c->body <= c->pos
-      && xb_xml_nodes_ok(t, c->n, len)
-      && c->depth <= XB_XML_MAX_DEPTH
-      && (c->cur == XB_XML_NONE <==> c->depth == 0)
-      && (c->cur != XB_XML_NONE ==> c->cur < c->n && t[c->cur].type == XB_XML_ELEMENT
-                                     && t[c->cur].depth == c->depth)
-      && (c->n == 0 ==> c->cur == XB_XML_NONE && !c->root_done)
-      && (c->root_done ==> c->cur == XB_XML_NONE && c->n > 0 && t[0].next == c->n)
-      && (c->st == XB_XML_OK && c->cur == XB_XML_NONE && !c->root_done ==> c->n == 0);
+/*@ predicate xb_xml_cur_ok{L}(xb_xml_node *t, xb_xml_cur c, integer len, integer cap) =
+      c.n <= cap && c.pos <= len && c.err_off <= len && c.body <= c.pos
+      && xb_xml_nodes_ok(t, c.n, len)
+      && c.depth <= XB_XML_MAX_DEPTH
+      && (c.cur == XB_XML_NONE <==> c.depth == 0)
+      && (c.cur != XB_XML_NONE ==> c.cur < c.n && t[c.cur].type == XB_XML_ELEMENT
+                                    && t[c.cur].depth == c.depth)
+      && (c.n == 0 ==> c.cur == XB_XML_NONE && !c.root_done)
+      && (c.root_done ==> c.cur == XB_XML_NONE && c.n > 0 && t[0].next == c.n)
+      && (c.st == XB_XML_OK && c.cur == XB_XML_NONE && !c.root_done ==> c.n == 0);
 
     // What every markup step guarantees: the state stays consistent, the position never
     // moves back, and a step that succeeds consumes input.
-    predicate xb_xml_step_ok{L1, L2}(xb_xml_node *t, xb_xml_cur *c, integer len,
-                                      integer cap) =
-      xb_xml_cur_ok{L2}(t, c, len, cap)
-      && \at(c->pos, L2) >= \at(c->pos, L1) && \at(c->body, L2) == \at(c->body, L1)
-      && (\at(c->st, L2) == XB_XML_OK ==> \at(c->pos, L2) > \at(c->pos, L1));
+    predicate xb_xml_step_ok{L}(xb_xml_node *t, xb_xml_cur c0, xb_xml_cur c1,
+                                integer len, integer cap) =
+      xb_xml_cur_ok(t, c1, len, cap)
+      && c1.pos >= c0.pos && c1.body == c0.body
+      && (c1.st == XB_XML_OK ==> c1.pos > c0.pos);
 */
 
 /*@ requires \valid(t + (0 .. n));
@@ -109,60 +109,61 @@ static bool xb_xml_dup(const uint8_t *in, size_t len, const xb_xml_node *t, size
   return dup;
 }
 
-/*@ requires \valid(c);
-    requires where <= len;
-    assigns c->st, c->err_off;
-    ensures c->st == s && c->err_off == where;
+/*@ assigns \nothing;
+    ensures \result.st == s && \result.err_off == where;
+    ensures \result.pos == c.pos && \result.n == c.n && \result.cur == c.cur
+            && \result.depth == c.depth && \result.body == c.body
+            && \result.root_done == c.root_done && \result.err_node == c.err_node;
 */
-static void xb_xml_fail(xb_xml_cur *c, size_t len, xb_xml_status s, size_t where)
+static xb_xml_cur xb_xml_fail(xb_xml_cur c, xb_xml_status s, size_t where)
 {
-  (void)len;
-  c->st = s;
-  c->err_off = where;
+  xb_xml_cur r = c;
+  r.st = s;
+  r.err_off = where;
+  return r;
 }
 
 /*@ requires \valid_read(in + (0 .. len - 1));
     requires \valid(t + (0 .. cap - 1));
-    requires \valid(c) && \separated(c, t + (0 .. cap - 1));
     requires \separated(t + (0 .. cap - 1), in + (0 .. len - 1));
     requires xb_xml_cur_ok(t, c, len, cap);
-    requires c->st == XB_XML_OK && c->pos + 1 < len && in[c->pos] == '<';
-    assigns *c, t[0 .. cap - 1];
-    ensures xb_xml_step_ok{Pre, Post}(t, c, len, cap);
+    requires c.st == XB_XML_OK && c.pos + 1 < len && in[c.pos] == '<';
+    assigns t[0 .. cap - 1];
+    ensures xb_xml_step_ok(t, c, \result, len, cap);
 */
-static void xb_xml_start_tag(const uint8_t *in, size_t len, xb_xml_node *t, size_t cap,
-                             xb_xml_cur *c)
+static xb_xml_cur xb_xml_start_tag(const uint8_t *in, size_t len, xb_xml_node *t,
+                                   size_t cap, xb_xml_cur c)
 {
-  size_t start = c->pos;
+  size_t start = c.pos;
   size_t p = start + 1u;
   size_t q = xb_xml__name_end(in, len, p);
-  if (c->root_done) {
-    xb_xml_fail(c, len, XB_XML_SECOND_ROOT, start); /* XB-XML-29 */
-  } else if (c->depth >= XB_XML_MAX_DEPTH) {
-    xb_xml_fail(c, len, XB_XML_TOO_DEEP, start); /* XB-XML-28 */
+  if (c.root_done) {
+    c = xb_xml_fail(c, XB_XML_SECOND_ROOT, start); /* XB-XML-29 */
+  } else if (c.depth >= XB_XML_MAX_DEPTH) {
+    c = xb_xml_fail(c, XB_XML_TOO_DEEP, start); /* XB-XML-28 */
   } else {
     xb_xml_status s = xb_xml__name_check(in, len, p, q); /* XB-XML-26 */
     size_t err = p;
-    if (s == XB_XML_OK && c->n >= cap) {
+    if (s == XB_XML_OK && c.n >= cap) {
       s = XB_XML_TOO_MANY_NODES;
       err = start;
     }
     if (s != XB_XML_OK) {
-      xb_xml_fail(c, len, s, err);
+      c = xb_xml_fail(c, s, err);
     } else {
-      size_t e = c->n;
+      size_t e = c.n;
       size_t n = e + 1u;
       size_t nattr = 0;
       bool done = false;
       bool empty = false;
-      uint8_t d = (uint8_t)(c->depth + 1u);
-      xb_xml_push(t, e, len, XB_XML_ELEMENT, p, q - p, start, 0, c->cur, d);
+      uint8_t d = (uint8_t)(c.depth + 1u);
+      xb_xml_push(t, e, len, XB_XML_ELEMENT, p, q - p, start, 0, c.cur, d);
       /*@ loop invariant e < n <= cap;
           loop invariant start < q <= len;
           loop invariant nattr <= XB_XML_MAX_ATTRS;
           loop invariant xb_xml_nodes_ok(t, n, len);
           loop invariant t[e].type == XB_XML_ELEMENT && t[e].depth == d;
-          loop invariant d == c->depth + 1;
+          loop invariant d == c.depth + 1;
           loop invariant s == XB_XML_OK || err <= len;
           loop invariant done ==> s == XB_XML_OK;
           loop assigns q, n, nattr, done, empty, s, err, t[e + 1 .. cap - 1];
@@ -230,115 +231,115 @@ static void xb_xml_start_tag(const uint8_t *in, size_t len, xb_xml_node *t, size
           }
         }
       }
-      c->n = n;
+      c.n = n;
       if (s != XB_XML_OK) {
-        xb_xml_fail(c, len, s, err);
+        c = xb_xml_fail(c, s, err);
       } else {
-        c->pos = q;
+        c.pos = q;
         if (empty) {
           xb_xml_close(t, n, len, e, q);
-          if (c->cur == XB_XML_NONE) {
-            c->root_done = true;
+          if (c.cur == XB_XML_NONE) {
+            c.root_done = true;
           }
         } else {
-          c->cur = e;
-          c->depth++;
+          c.cur = e;
+          c.depth++;
         }
       }
     }
   }
+  return c;
 }
 
 /*@ requires \valid_read(in + (0 .. len - 1));
     requires \valid(t + (0 .. cap - 1));
-    requires \valid(c) && \separated(c, t + (0 .. cap - 1));
     requires \separated(t + (0 .. cap - 1), in + (0 .. len - 1));
     requires xb_xml_cur_ok(t, c, len, cap);
-    requires c->st == XB_XML_OK && c->pos + 1 < len && in[c->pos] == '<'
-             && in[c->pos + 1] == '/';
-    assigns *c, t[0 .. cap - 1];
-    ensures xb_xml_step_ok{Pre, Post}(t, c, len, cap);
+    requires c.st == XB_XML_OK && c.pos + 1 < len && in[c.pos] == '<'
+             && in[c.pos + 1] == '/';
+    assigns t[0 .. cap - 1];
+    ensures xb_xml_step_ok(t, c, \result, len, cap);
 */
-static void xb_xml_end_tag(const uint8_t *in, size_t len, xb_xml_node *t, size_t cap,
-                           xb_xml_cur *c)
+static xb_xml_cur xb_xml_end_tag(const uint8_t *in, size_t len, xb_xml_node *t,
+                                 size_t cap, xb_xml_cur c)
 {
-  size_t start = c->pos;
+  size_t start = c.pos;
   size_t p = start + 2u;
   (void)cap;
   size_t q = xb_xml__name_end(in, len, p);
   xb_xml_status s = xb_xml__name_check(in, len, p, q);
   if (s != XB_XML_OK) {
-    xb_xml_fail(c, len, s, p);
+    c = xb_xml_fail(c, s, p);
   } else {
     size_t w = xb_xml__skip_ws(in, len, q);
-    size_t e = c->cur;
+    size_t e = c.cur;
     if (w >= len || in[w] != '>') {
-      xb_xml_fail(c, len, XB_XML_SYNTAX, w);
+      c = xb_xml_fail(c, XB_XML_SYNTAX, w);
     } else if (e == XB_XML_NONE) {
-      xb_xml_fail(c, len, XB_XML_STRAY_END, start); /* XB-XML-29 */
+      c = xb_xml_fail(c, XB_XML_STRAY_END, start); /* XB-XML-29 */
     } else if (t[e].len != q - p || !xb_xml__bytes_eq(in, len, t[e].off, p, q - p)) {
-      xb_xml_fail(c, len, XB_XML_MISMATCH, start); /* XB-XML-29: prefix included */
-      c->err_node = e;
+      c = xb_xml_fail(c, XB_XML_MISMATCH, start); /* XB-XML-29: prefix included */
+      c.err_node = e;
     } else {
-      xb_xml_close(t, c->n, len, e, w + 1u);
-      c->pos = w + 1u;
+      xb_xml_close(t, c.n, len, e, w + 1u);
+      c.pos = w + 1u;
       if (e == 0u) {
-        c->cur = XB_XML_NONE;
-        c->depth = 0;
-        c->root_done = true;
+        c.cur = XB_XML_NONE;
+        c.depth = 0;
+        c.root_done = true;
       } else {
-        c->cur = t[e].parent;
-        c->depth--;
+        c.cur = t[e].parent;
+        c.depth--;
       }
     }
   }
+  return c;
 }
 
 /*@ requires \valid_read(in + (0 .. len - 1));
     requires \valid(t + (0 .. cap - 1));
-    requires \valid(c) && \separated(c, t + (0 .. cap - 1));
     requires xb_xml_cur_ok(t, c, len, cap);
-    requires c->st == XB_XML_OK && c->pos + 1 < len && in[c->pos] == '<'
-             && in[c->pos + 1] == '!';
-    assigns c->pos, c->st, c->err_off;
-    ensures xb_xml_step_ok{Pre, Post}(t, c, len, cap);
+    requires c.st == XB_XML_OK && c.pos + 1 < len && in[c.pos] == '<'
+             && in[c.pos + 1] == '!';
+    assigns \nothing;
+    ensures xb_xml_step_ok(t, c, \result, len, cap);
 */
-static void xb_xml_bang(const uint8_t *in, size_t len, xb_xml_node *t, size_t cap,
-                        xb_xml_cur *c)
+static xb_xml_cur xb_xml_bang(const uint8_t *in, size_t len, xb_xml_node *t, size_t cap,
+                              xb_xml_cur c)
 {
-  size_t p = c->pos;
+  size_t p = c.pos;
   (void)t;
   (void)cap;
   if (xb_xml__has(in, len, p, "<!--", 4)) {
     xb_xml_status s = XB_XML_OK;
     size_t end = xb_xml__comment_end(in, len, p, &s); /* XB-XML-22 */
     if (s == XB_XML_OK) {
-      c->pos = end;
+      c.pos = end;
     } else {
-      xb_xml_fail(c, len, s, end);
+      c = xb_xml_fail(c, s, end);
     }
   } else if (xb_xml__has(in, len, p, "<![CDATA[", 9)) {
-    xb_xml_fail(c, len, XB_XML_CDATA, p); /* XB-XML-21 */
+    c = xb_xml_fail(c, XB_XML_CDATA, p); /* XB-XML-21 */
   } else if (xb_xml__has(in, len, p, "<!DOCTYPE", 9)) {
-    xb_xml_fail(c, len, XB_XML_DOCTYPE, p); /* XB-XML-21 */
+    c = xb_xml_fail(c, XB_XML_DOCTYPE, p); /* XB-XML-21 */
   } else {
-    xb_xml_fail(c, len, XB_XML_SYNTAX, p);
+    c = xb_xml_fail(c, XB_XML_SYNTAX, p);
   }
+  return c;
 }
 
 /*@ requires \valid_read(in + (0 .. len - 1));
     requires \valid(t + (0 .. cap - 1));
-    requires \valid(c) && \separated(c, t + (0 .. cap - 1));
     requires xb_xml_cur_ok(t, c, len, cap);
-    requires c->st == XB_XML_OK && c->pos + 1 < len && in[c->pos] == '<'
-             && in[c->pos + 1] == '?';
-    assigns c->pos, c->st, c->err_off;
-    ensures xb_xml_step_ok{Pre, Post}(t, c, len, cap);
+    requires c.st == XB_XML_OK && c.pos + 1 < len && in[c.pos] == '<'
+             && in[c.pos + 1] == '?';
+    assigns \nothing;
+    ensures xb_xml_step_ok(t, c, \result, len, cap);
 */
-static void xb_xml_question(const uint8_t *in, size_t len, xb_xml_node *t,
-                            size_t cap, xb_xml_cur *c)
+static xb_xml_cur xb_xml_question(const uint8_t *in, size_t len, xb_xml_node *t,
+                                  size_t cap, xb_xml_cur c)
 {
-  size_t p = c->pos;
+  size_t p = c.pos;
   bool decl = xb_xml__has(in, len, p, "<?xml", 5);
   (void)t;
   (void)cap;
@@ -348,54 +349,55 @@ static void xb_xml_question(const uint8_t *in, size_t len, xb_xml_node *t,
            in[p + 5u] == '\r' || in[p + 5u] == '?';
   }
   if (!decl) {
-    xb_xml_fail(c, len, XB_XML_PI, p); /* XB-XML-21 */
-  } else if (p != c->body) {
-    xb_xml_fail(c, len, XB_XML_BAD_DECL, p); /* XB-XML-20: only first */
+    c = xb_xml_fail(c, XB_XML_PI, p); /* XB-XML-21 */
+  } else if (p != c.body) {
+    c = xb_xml_fail(c, XB_XML_BAD_DECL, p); /* XB-XML-20: only first */
   } else {
     xb_xml_status s = XB_XML_OK;
     size_t end = xb_xml__decl_end(in, len, p, &s);
     if (s == XB_XML_OK) {
-      c->pos = end;
+      c.pos = end;
     } else {
-      xb_xml_fail(c, len, s, end);
+      c = xb_xml_fail(c, s, end);
     }
   }
+  return c;
 }
 
 /*@ requires \valid_read(in + (0 .. len - 1));
     requires \valid(t + (0 .. cap - 1));
-    requires \valid(c) && \separated(c, t + (0 .. cap - 1));
     requires \separated(t + (0 .. cap - 1), in + (0 .. len - 1));
     requires xb_xml_cur_ok(t, c, len, cap);
-    requires c->st == XB_XML_OK && c->pos < len && in[c->pos] != '<';
-    assigns *c, t[0 .. cap - 1];
-    ensures xb_xml_step_ok{Pre, Post}(t, c, len, cap);
+    requires c.st == XB_XML_OK && c.pos < len && in[c.pos] != '<';
+    assigns t[0 .. cap - 1];
+    ensures xb_xml_step_ok(t, c, \result, len, cap);
 */
-static void xb_xml_chars(const uint8_t *in, size_t len, xb_xml_node *t, size_t cap,
-                         xb_xml_cur *c)
+static xb_xml_cur xb_xml_chars(const uint8_t *in, size_t len, xb_xml_node *t, size_t cap,
+                               xb_xml_cur c)
 {
-  size_t p = c->pos;
-  if (c->cur == XB_XML_NONE) {
+  size_t p = c.pos;
+  if (c.cur == XB_XML_NONE) {
     size_t w = xb_xml__skip_ws(in, len, p);
     if (w == p) {
-      xb_xml_fail(c, len, XB_XML_TEXT_OUTSIDE, p); /* XB-XML-29 */
+      c = xb_xml_fail(c, XB_XML_TEXT_OUTSIDE, p); /* XB-XML-29 */
     } else {
-      c->pos = w;
+      c.pos = w;
     }
   } else {
     xb_xml_status s = XB_XML_OK;
     size_t end = xb_xml__text_end(in, len, p, &s);
     if (s != XB_XML_OK) {
-      xb_xml_fail(c, len, s, end);
-    } else if (c->n >= cap) {
-      xb_xml_fail(c, len, XB_XML_TOO_MANY_NODES, p);
+      c = xb_xml_fail(c, s, end);
+    } else if (c.n >= cap) {
+      c = xb_xml_fail(c, XB_XML_TOO_MANY_NODES, p);
     } else {
-      xb_xml_push(t, c->n, len, XB_XML_TEXT, p, end - p, p, end - p, c->cur,
-                  (uint8_t)(c->depth + 1u));
-      c->n++;
-      c->pos = end;
+      xb_xml_push(t, c.n, len, XB_XML_TEXT, p, end - p, p, end - p, c.cur,
+                  (uint8_t)(c.depth + 1u));
+      c.n++;
+      c.pos = end;
     }
   }
+  return c;
 }
 
 /*@ requires in == \null || \valid_read(in + (0 .. len - 1));
@@ -442,31 +444,31 @@ xb_xml_status xb_xml_parse(const uint8_t *in, size_t len, xb_xml_node *nodes, si
       c.st = es;
       c.err_off = bad;
     }
-    /*@ loop invariant xb_xml_cur_ok(nodes, &c, len, ecap);
+    /*@ loop invariant xb_xml_cur_ok(nodes, c, len, ecap);
           loop invariant ecap <= cap;
           loop assigns c, nodes[0 .. ecap - 1];
           loop variant 2 * (len - c.pos) + (c.st == XB_XML_OK ? 1 : 0);
     */
     while (c.st == XB_XML_OK && c.pos < len) {
       if (in[c.pos] != '<') {
-        xb_xml_chars(in, len, nodes, ecap, &c);
+        c = xb_xml_chars(in, len, nodes, ecap, c);
       } else if (c.pos + 1u >= len) {
-        xb_xml_fail(&c, len, XB_XML_SYNTAX, c.pos);
+        c = xb_xml_fail(c, XB_XML_SYNTAX, c.pos);
       } else if (in[c.pos + 1u] == '/') {
-        xb_xml_end_tag(in, len, nodes, ecap, &c);
+        c = xb_xml_end_tag(in, len, nodes, ecap, c);
       } else if (in[c.pos + 1u] == '!') {
-        xb_xml_bang(in, len, nodes, ecap, &c);
+        c = xb_xml_bang(in, len, nodes, ecap, c);
       } else if (in[c.pos + 1u] == '?') {
-        xb_xml_question(in, len, nodes, ecap, &c);
+        c = xb_xml_question(in, len, nodes, ecap, c);
       } else {
-        xb_xml_start_tag(in, len, nodes, ecap, &c);
+        c = xb_xml_start_tag(in, len, nodes, ecap, c);
       }
     }
     if (c.st == XB_XML_OK && c.cur != XB_XML_NONE) {
-      xb_xml_fail(&c, len, XB_XML_UNCLOSED, len); /* XB-XML-29 */
+      c = xb_xml_fail(c, XB_XML_UNCLOSED, len); /* XB-XML-29 */
       c.err_node = c.cur;
     } else if (c.st == XB_XML_OK && !c.root_done) {
-      xb_xml_fail(&c, len, XB_XML_EMPTY, len); /* XB-RES-22, XB-XML-29 */
+      c = xb_xml_fail(c, XB_XML_EMPTY, len); /* XB-RES-22, XB-XML-29 */
     }
   } else {
     c.st = XB_XML_EMPTY; /* in == NULL, len == 0: the empty payload */
@@ -529,14 +531,14 @@ const char *xb_xml_status_str(xb_xml_status status)
 */
 void xb_xml_line_col(const uint8_t *in, size_t len, size_t off, size_t *line, size_t *col)
 {
-  size_t l = 1;
-  size_t k = 1;
+  size_t l = 0; /* line ends before off */
+  size_t k = 0; /* characters between the last line end and off */
   size_t end = off < len ? off : len;
   if (in == NULL) {
     end = 0;
   }
   /*@ loop invariant 0 <= i <= end;
-      loop invariant 1 <= l <= i + 1 && 1 <= k <= i + 1;
+      loop invariant l <= i && k <= i;
       loop assigns i, l, k;
       loop variant end - i;
   */
@@ -546,18 +548,18 @@ void xb_xml_line_col(const uint8_t *in, size_t len, size_t off, size_t *line, si
       if (i == 0u || in[i - 1u] != '\r') {
         l++; /* XB-XML-25: CR LF is one line end */
       }
-      k = 1;
+      k = 0;
     } else if (b == '\r') {
       l++;
-      k = 1;
+      k = 0;
     } else if (b < 0x80u || b >= 0xC0u) {
-      k++;
+      k++; /* a character starts here (not a UTF-8 continuation byte) */
     }
   }
   if (line != NULL) {
-    *line = l;
+    *line = l < SIZE_MAX ? l + 1u : l;
   }
   if (col != NULL) {
-    *col = k;
+    *col = k < SIZE_MAX ? k + 1u : k;
   }
 }
