@@ -183,7 +183,7 @@ static double run(const char *dir, int sync, size_t batch, long n, double limit,
 }
 
 /* The instant of durability value v: 2000-01-01T00:00:00Z + v seconds (distinct, so
- * every value stays a datapoint of its own, XB-RES-62). */
+ * every value stays a datapoint of its own, XB-RES-61). */
 static void value_at(long v, char out[64]) {
   time_t secs = (time_t)(946684800L + v);
   struct tm tm;

@@ -77,7 +77,7 @@ typedef struct {
    * rights, ignoring key. The MQTT server never sets these. */
   const char *as_user;
   uint32_t admin_feed_id;    /* feed create: the chosen id (XB-RES-33) */
-  const char *admin_api_key; /* key create: the explicit api_key (XB-RES-61) */
+  const char *admin_api_key; /* key create: the explicit api_key (XB-RES-70) */
 } xb_api_request;
 
 /* Change flags (spec/subscribe.md XB-SUB-8..XB-SUB-11). */
@@ -161,7 +161,7 @@ xb_api_key_state xb_api_key_check(xb_api *api, const char *key, size_t len, int6
 
 /*
  * XB-SCOPE-8 / XB-RES-30: create user login (administrator when admin) with its master
- * key, explicit (api_key != NULL, spec/topics.md api-key) or generated (XB-RES-61).
+ * key, explicit (api_key != NULL, spec/topics.md api-key) or generated (XB-RES-70).
  * Returns 201 and the key in key_out, or the failing status with a message in err.
  */
 int xb_api_admin_add_user(xb_api *api, const char *login, bool admin, const char *api_key,

@@ -173,7 +173,7 @@ static int xb_key_merge(xb_rq *q, const xb_key_in *in, xb_key_row *k, bool creat
   return 0;
 }
 
-/* POST /v2/keys (XB-RES-71, XB-RES-75, XB-RES-61) */
+/* POST /v2/keys (XB-RES-71, XB-RES-75, XB-RES-70) */
 int xb_write_key_create(xb_rq *q) {
   xb_key_in in;
   xb_parse_err e;
@@ -197,7 +197,7 @@ int xb_write_key_create(xb_rq *q) {
       return xb_rq_fail(q, 422, "invalid", "api_key: 16..64 of A-Z a-z 0-9 - _");
     k.api_key = want;
   } else {
-    do { /* XB-RES-61: regenerated until it differs from every existing key */
+    do { /* XB-RES-70: regenerated until it differs from every existing key */
       if (!xb_acct_random_key(gen)) return xb_rq_fail(q, 500, "store-error", "no randomness");
       s = xb_store_key_get(st, gen, 40, &q->api->arena, &other);
       if (s != XB_STORE_OK && s != XB_STORE_NOT_FOUND) return xb_rq_store_fail(q, s);

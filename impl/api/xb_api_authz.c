@@ -85,7 +85,7 @@ static int xb_authz_feed_family(xb_rq *q) {
   if (r != XB_STORE_OK) return xb_rq_store_fail(q, r);
   q->feed_exists = true;
   /* Step 2 for targets below the feed: a read needs the datastream (and datapoint);
-   * a datapoint update needs both (XB-RES-66); other writes create the datastream. */
+   * a datapoint update needs both (XB-RES-65); other writes create the datastream. */
   bool need_ds = t->resource != XB_TOPIC_FEED && t->resource != XB_TOPIC_DATASTREAMS &&
                  (q->method == XB_M_GET || t->resource == XB_TOPIC_DATAPOINT);
   if (need_ds) {

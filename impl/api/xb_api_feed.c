@@ -376,7 +376,7 @@ int xb_write_datapoints(xb_rq *q) {
   return rc;
 }
 
-/* PUT .../datapoints/T (XB-RES-66, XB-JSON-38): the datapoint exists (checked). */
+/* PUT .../datapoints/T (XB-RES-65, XB-JSON-38): the datapoint exists (checked). */
 int xb_write_datapoint(xb_rq *q) {
   xb_val v;
   xb_parse_err e;
@@ -400,7 +400,7 @@ int xb_write_datapoint(xb_rq *q) {
   if (rc != 0) return rc;
   /* The current `at` is the latest `at` ever written (XB-RES-53), so an existing
    * datapoint is never later: it becomes current exactly when its `at` is the current
-   * one, which is XB-RES-66. */
+   * one, which is XB-RES-65. */
   rc = xb_ds_apply(q, &w->after, &in, &w->history);
   if (rc == 0) rc = xb_finish(q, NULL, NULL, set);
   return rc;

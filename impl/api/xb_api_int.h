@@ -96,7 +96,7 @@ int xb_write_user(xb_rq *q);
 /* XB-RES-30: create a user and its master key (explicit or generated api_key). */
 int xb_acct_create_user(xb_rq *q, xb_str login, const xb_user_row *attrs, bool admin,
                         const char *api_key, char key_out[XB_API_KEY_TEXT]);
-/* XB-RES-61: 40 lower-case hex characters from the OS random source. */
+/* XB-RES-70: 40 lower-case hex characters from the OS random source. */
 bool xb_acct_random_key(char out[41]);
 
 /* ---- shared value helpers (xb_api_feed.c) */

@@ -1,6 +1,6 @@
 /*
  * xb_api_read.c — reads: every readable target, history selection (spec/topics.md
- * XB-TOPIC-18..XB-TOPIC-32, spec/resources.md XB-RES-36, XB-RES-59, XB-RES-68, XB-RES-69),
+ * XB-TOPIC-18..XB-TOPIC-32, spec/resources.md XB-RES-36, XB-RES-59, XB-RES-67, XB-RES-68),
  * the feed list and the key, trigger and user lists (spec/authz.md XB-AUTHZ-22,
  * XB-AUTHZ-23). Authorization of the target itself happened before (xb_api_authz.c).
  */
@@ -105,7 +105,7 @@ static int64_t xb_floor_div(int64_t a, int64_t b) {
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-/* The datapoints of one datastream selected by h (XB-RES-68, XB-TOPIC-23..27). */
+/* The datapoints of one datastream selected by h (XB-RES-67, XB-TOPIC-23..27). */
 static xb_store_status xb_hist_select(xb_rq *q, const xb_hist *h, uint32_t feed, xb_str ds,
                                       xb_point_row **pts, size_t *n) {
   xb_store *st = q->api->st;
@@ -368,7 +368,7 @@ int xb_read_target(xb_rq *q, xb_buf *out) {
         }
         if (r == XB_STORE_OK) ren->datastream(out, c, &fv, &dv);
       } else if (t->resource == XB_TOPIC_DATAPOINTS) {
-        /* XB-RES-69: as ?duration=6hours: [now - 6 h, now], interval 0, earliest 100. */
+        /* XB-RES-68: as ?duration=6hours: [now - 6 h, now], interval 0, earliest 100. */
         xb_hist h = {true, q->now - 6 * 3600 * XB_US, q->now, 0, false, false, 100};
         xb_point_row *pts = NULL;
         size_t n = 0;

@@ -160,7 +160,7 @@ static void xb_track(xb_ds_row *d, xb_str value) {
   if (d->min_value.p == NULL || (xb_numeric(d->min_value, &m) && v < m)) d->min_value = value;
 }
 
-/* One value written to the datastream: stored as a datapoint (XB-RES-52, XB-RES-62),
+/* One value written to the datastream: stored as a datapoint (XB-RES-52, XB-RES-61),
  * tracked (XB-RES-55), current when not older than the current one (XB-RES-53). */
 static int xb_put_value(xb_rq *q, xb_ds_row *d, int64_t at, xb_str value) {
   xb_store_status r = xb_store_point_put(q->api->st, d->feed_id, d->id, at, value);

@@ -365,8 +365,8 @@ static int xb_in_key(const uint8_t *p, size_t n, xb_arena *a, xb_key_in *k, xb_p
     if (r == 0) r = xb_jmember(&c, po, "minimum_interval", &pm->minimum_interval);
     if (r != 0) return r;
     size_t ra = xb_jget(&c, po, "resources");
-    if (ra == XB_JSON_NONE || c.t[ra].type == XB_JSON_NULL) continue;
-    if (c.t[ra].type != XB_JSON_ARRAY)
+    if (ra == XB_JSON_NONE) continue;
+    if (c.t[ra].type != XB_JSON_ARRAY) /* XB-JSON-29: null is 422 here too */
       return xb_jc_fail(&c, 422, "%s: must be an array", "resources");
     size_t nr = c.t[ra].children;
     pm->has_res = true;

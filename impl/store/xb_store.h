@@ -210,7 +210,7 @@ xb_store_status xb_store_ds_update(xb_store *st, const xb_ds_row *row);
 
 /* ------------------------------------------------------------------ datapoints */
 
-/* Insert, or replace the value at the same instant (XB-RES-62). */
+/* Insert, or replace the value at the same instant (XB-RES-61). */
 xb_store_status xb_store_point_put(xb_store *st, uint32_t feed_id, xb_str ds, int64_t at,
                                    xb_str value);
 xb_store_status xb_store_point_get(xb_store *st, uint32_t feed_id, xb_str ds, int64_t at,

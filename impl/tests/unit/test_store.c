@@ -1,6 +1,6 @@
 /*
  * test_store.c — the SQLite store (spec/persistence.md XB-STORE-n, id rules of
- * spec/resources.md XB-RES-33, ordering XB-RES-59, datapoints XB-RES-62).
+ * spec/resources.md XB-RES-33, ordering XB-RES-59, datapoints XB-RES-61).
  */
 #include <check.h>
 #include <sqlite3.h>
@@ -241,8 +241,8 @@ START_TEST(test_store_ds_byte_order_XB_RES_59) {
 }
 END_TEST
 
-/* XB-RES-62, XB-STORE-7: one datapoint per instant; exact text kept. */
-START_TEST(test_store_datapoints_XB_RES_62_XB_STORE_7) {
+/* XB-RES-61, XB-STORE-7: one datapoint per instant; exact text kept. */
+START_TEST(test_store_datapoints_XB_RES_61_XB_STORE_7) {
   xb_store *st = open_ok();
   uint32_t f = add_feed(st, add_user(st, "u"), 0);
   add_ds(st, f, "0");
@@ -679,7 +679,7 @@ Suite *xb_suite_store(void) {
   tcase_add_test(tc, test_store_feed_ids_high_water_XB_RES_33);
   tcase_add_test(tc, test_store_feed_id_space_exhausted_XB_RES_33);
   tcase_add_test(tc, test_store_ds_byte_order_XB_RES_59);
-  tcase_add_test(tc, test_store_datapoints_XB_RES_62_XB_STORE_7);
+  tcase_add_test(tc, test_store_datapoints_XB_RES_61_XB_STORE_7);
   tcase_add_test(tc, test_store_savepoints_XB_STORE_8_XB_STORE_9);
   tcase_add_test(tc, test_store_keys_roundtrip_XB_RES_80);
   tcase_add_test(tc, test_store_key_generation_rollback_XB_STORE_11);
