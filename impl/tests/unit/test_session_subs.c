@@ -130,7 +130,7 @@ START_TEST(test_denied_subscription_silent_XB_SUB_4_XB_AUTHZ_25) {
   ck_assert(has_value(ts_expect_publish(own, t, false), "s3cret"));
   ck_assert(ts_silent(anon, 5)); /* XB-SUB-14: checked again per delivery */
   ts_packet0(anon, 0xC0);
-  ts_expect_ack(anon, 13, 0);
+  ts_expect_pingresp(anon);
 }
 END_TEST
 
@@ -303,7 +303,7 @@ START_TEST(test_slow_subscriber_XB_SUB_27_XB_SUB_29) {
     } /* the fast one keeps reading (XB-SUB-30) */
   }
   ck_assert_uint_gt(ts_stats().dropped, 0); /* XB-SUB-27: dropped, not queued */
-  ck_assert(!ts_closed(slow, 0));
+  /* (The slow client's socket is never read here: reading would end the congestion.) */
   ts_advance(1000);
   ck_assert_ptr_null(ts_get(will, TS.alice)); /* still connected, no will yet */
   ts_advance(1500);

@@ -334,6 +334,15 @@ void ts_expect_ack(int fd, unsigned type, unsigned id) {
   free(p);
 }
 
+void ts_expect_pingresp(int fd) {
+  ts_pkt *p = malloc(sizeof *p);
+  ck_assert_int_eq(ts_recv(fd, p, 20), 1);
+  ck_assert_uint_eq(p->type, 13);
+  ck_assert_uint_eq(p->flags, 0);
+  ck_assert_uint_eq(p->len, 0);
+  free(p);
+}
+
 const char *ts_expect_publish(int fd, const char *topic, bool retain) {
   static char payload[1 << 16];
   ts_pkt *p = malloc(sizeof *p);

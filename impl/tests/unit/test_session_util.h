@@ -87,6 +87,7 @@ void ts_ack(int fd, unsigned first, unsigned id); /* PUBREL (0x62), PUBACK ... *
 /* Expect a packet: SUBACK for id with n codes 00; a PUBLISH on topic (payload, retain). */
 void ts_expect_suback(int fd, unsigned id, size_t n);
 void ts_expect_ack(int fd, unsigned type, unsigned id);
+void ts_expect_pingresp(int fd);
 /* Expect a PUBLISH; returns its payload as a NUL-terminated string (static storage). */
 const char *ts_expect_publish(int fd, const char *topic, bool retain);
 
