@@ -34,9 +34,9 @@ for ((i = 0; i < ROUNDS; i++)); do
   wait "$pid" 2>/dev/null || true
   n=$(awk '/^committed /{ n = $2 } END { print n + 0 }' "$work/r$i/out")
   if out=$("$work/writer" --verify "$db" "$n" "$b" 2>&1); then
-    echo "durability round $i (batch $b): killed after $n reported commits: $out"
+    echo "durability round $i (batch $b): killed, last reported commit holds value $n: $out"
   else
-    echo "durability round $i (batch $b): FAILED after $n reported commits: $out" >&2
+    echo "durability round $i (batch $b): FAILED, last reported commit holds value $n: $out" >&2
     cat "$work/r$i/err" >&2 || true
     fail=1
   fi

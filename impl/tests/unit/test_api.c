@@ -520,6 +520,18 @@ START_TEST(test_api_routes_XB_RES_25_XB_RES_24_XB_LIM_2) {
 }
 END_TEST
 
+/* XB-RES-41: a user owns at most 1000 feeds; XB-STORE-9: created in one batch. */
+START_TEST(test_api_feed_limit_XB_RES_41) {
+  ck_assert_int_eq(xb_api_batch_begin(T.api), 0);
+  for (int i = 0; i < 1000; i++)
+    ck_assert_int_eq(ta_post("/v2/feeds.json", "{\"title\":\"f\"}", T.alice), 201);
+  ck_assert_int_eq(ta_post("/v2/feeds.json", "{\"title\":\"f\"}", T.alice), 422);
+  ck_assert_int_eq(ta_post("/v2/feeds.json", "{\"title\":\"f\"}", T.bob), 201); /* per user */
+  ck_assert_int_eq(xb_api_batch_commit(T.api), 0);
+  ck_assert_str_eq(T.resp.created, "1001");
+}
+END_TEST
+
 Suite *xb_suite_api(void);
 Suite *xb_suite_api(void) {
   Suite *s = suite_create("api");
@@ -536,6 +548,7 @@ Suite *xb_suite_api(void) {
   tcase_add_test(tc, test_api_updated_and_status_XB_RES_35_XB_RES_36);
   tcase_add_test(tc, test_api_ignored_members_XB_RES_17_XB_RES_18);
   tcase_add_test(tc, test_api_write_back_read_XB_JSON_42);
+  tcase_add_test(tc, test_api_feed_limit_XB_RES_41);
   suite_add_tcase(s, tc);
   TCase *td = tcase_create("datastreams");
   tcase_add_checked_fixture(td, ta_setup, ta_teardown);
