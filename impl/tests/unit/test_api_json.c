@@ -6,9 +6,11 @@
  */
 #include <check.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "test_api_util.h"
+#include "topic/xb_topic.h"
 
 #define FEED "/v2/feeds/1.json"
 #define DS0 "/v2/feeds/1/datastreams/0.json"
@@ -261,6 +263,82 @@ START_TEST(test_json_number_text_XB_JSON_26) {
 }
 END_TEST
 
+/* Mutated payloads on every write route: never a crash, never a store error, only the
+ * documented codes (XB-RES-87), and the store stays readable (XB-RES-21). */
+START_TEST(test_json_mutations_never_500_XB_RES_87) {
+  setup_feed();
+  ck_assert_int_eq(ta_post("/v2/triggers.json", "{\"url\":\"http://a.org\",\"trigger_type\":"
+                                                "\"change\",\"environment_id\":1,\"stream_id\":\"0\"}",
+                           T.alice), 201);
+  static const struct {
+    xb_api_method m;
+    const char *topic, *payload;
+  } seeds[] = {
+      {XB_API_PUT, FEED,
+       "{\"version\":\"1.0.0\",\"title\":\"T\",\"tags\":[\"a\",\"b\"],\"location\":{\"lat\":1.5,"
+       "\"lon\":\"2\",\"disposition\":\"mobile\"},\"datastreams\":[{\"id\":\"0\",\"current_value\":"
+       "22,\"unit\":{\"label\":\"C\"},\"datapoints\":[{\"at\":\"2013-04-23T11:00:00Z\",\"value\":1}]}]}"},
+      {XB_API_PUT, DS0, "{\"current_value\":\"1\",\"at\":\"2013-04-23T11:59:00Z\",\"max_value\":9}"},
+      {XB_API_POST, "/v2/feeds/1/datastreams/0/datapoints.json",
+       "{\"datapoints\":[{\"at\":\"2013-04-23T11:00:00Z\",\"value\":\"4\"}]}"},
+      {XB_API_POST, "/v2/keys.json",
+       "{\"key\":{\"label\":\"k\",\"private_access\":true,\"permissions\":[{\"access_methods\":"
+       "[\"get\"],\"source_ip\":\"10.0.0.1\",\"resources\":[{\"feed_id\":1}]}]}}"},
+      {XB_API_PUT, "/v2/triggers/1.json", "{\"url\":\"http://b.org\",\"trigger_type\":\"gt\","
+                                          "\"threshold_value\":3}"},
+      {XB_API_PUT, "/v2/users/alice.json", "{\"user\":{\"full_name\":\"A\",\"timezone\":\"UTC\"}}"},
+  };
+  uint64_t rng = 0x9e3779b97f4a7c15u;
+  char buf[1024];
+  for (int it = 0; it < 3000; it++) {
+    size_t k = (size_t)(it % 6);
+    size_t n = strlen(seeds[k].payload);
+    memcpy(buf, seeds[k].payload, n);
+    int edits = 1 + (int)((rng >> 60) & 3);
+    for (int e = 0; e < edits; e++) {
+      rng ^= rng << 13;
+      rng ^= rng >> 7;
+      rng ^= rng << 17;
+      size_t at = (size_t)(rng % (n + 1));
+      switch ((rng >> 32) % 4) {
+        case 0: if (at < n) buf[at] = (char)(rng >> 40); break;            /* byte */
+        case 1: n = at; break;                                              /* truncate */
+        case 2: if (n < sizeof buf - 1 && at < n) {                         /* duplicate */
+            memmove(buf + at + 1, buf + at, n - at);
+            n++;
+          }
+          break;
+        default: if (at < n) {                                              /* delete */
+            memmove(buf + at, buf + at + 1, n - at - 1);
+            n--;
+          }
+      }
+    }
+    buf[n] = '\0';
+    xb_topic t;
+    ck_assert_int_eq(xb_topic_parse((const uint8_t *)seeds[k].topic, strlen(seeds[k].topic), 1024,
+                                    &t), 0);
+    xb_api_request req;
+    memset(&req, 0, sizeof req);
+    req.method = seeds[k].m;
+    req.topic = &t;
+    req.topic_bytes = (const uint8_t *)seeds[k].topic;
+    req.payload = (const uint8_t *)buf;
+    req.payload_len = n; /* may include NUL bytes: the length is what counts */
+    req.key = T.alice;
+    req.key_len = strlen(T.alice);
+    req.client_ip = "192.0.2.1";
+    req.now = T.now;
+    T.resp.body = &T.body;
+    int st = xb_api_execute(T.api, &req, &T.resp);
+    ck_assert_msg(st == 200 || st == 201 || st == 400 || st == 403 || st == 404 || st == 422,
+                  "status %d (%s: %s) for %s", st, T.resp.reason, T.resp.detail, buf);
+  }
+  ck_assert_int_eq(ta_get(FEED, T.alice), 200);
+  ck_assert_int_eq(ta_get("/v2/keys.json", T.alice), 200);
+}
+END_TEST
+
 Suite *xb_suite_api_json(void);
 Suite *xb_suite_api_json(void) {
   Suite *s = suite_create("api_json");
@@ -273,6 +351,7 @@ Suite *xb_suite_api_json(void) {
   tcase_add_test(tc, test_json_shapes_422_XB_JSON_30_XB_JSON_31);
   tcase_add_test(tc, test_json_accepted_examples_XB_JSON_29);
   tcase_add_test(tc, test_json_number_text_XB_JSON_26);
+  tcase_add_test(tc, test_json_mutations_never_500_XB_RES_87);
   suite_add_tcase(s, tc);
   return s;
 }
