@@ -238,6 +238,17 @@ static void xb_handle_connect(xb_sess *s, const uint8_t *body, size_t len, uint8
     return;
   }
   size_t idlen = cn.client_id.len;
+  /* Known from here on, so refusals name the client (spec/errors.md §1 client=). */
+  if (idlen > 0) {
+    s->client_id = malloc(idlen + 1);
+    if (s->client_id == NULL) {
+      xb_sess_abort(s, "socket-error", "out of memory");
+      return;
+    }
+    memcpy(s->client_id, body + cn.client_id.off, idlen);
+    s->client_id[idlen] = '\0';
+    s->client_id_len = idlen;
+  }
   if (st == XB_MQTT_BAD_CLIENT_ID || (cn.level == XB_MQTT_LEVEL_311 && idlen > srv->cfg.max_client_id)) {
     snprintf(d, sizeof d, "level=%u length=%zu clean=%d", cn.level, idlen, cn.clean_session);
     xb_refuse(s, XB_CONNACK_ID_REJECTED, "bad-client-id", NULL, 0, d); /* XB-MQTT-28..31 */
@@ -269,20 +280,9 @@ static void xb_handle_connect(xb_sess *s, const uint8_t *body, size_t len, uint8
     s->key_len = ulen;
   }
   /* Accepted. */
-  if (idlen == 0) {
-    if (!xb_assign_id(s)) {
-      xb_sess_abort(s, "socket-error", "out of memory");
-      return;
-    }
-  } else {
-    s->client_id = malloc(idlen + 1);
-    if (s->client_id == NULL) {
-      xb_sess_abort(s, "socket-error", "out of memory");
-      return;
-    }
-    memcpy(s->client_id, body + cn.client_id.off, idlen);
-    s->client_id[idlen] = '\0';
-    s->client_id_len = idlen;
+  if (idlen == 0 && !xb_assign_id(s)) {
+    xb_sess_abort(s, "socket-error", "out of memory");
+    return;
   }
   if (cn.will_flag) {
     s->will_topic = malloc(cn.will_topic.len + cn.will_payload.len + 1);
