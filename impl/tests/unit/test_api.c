@@ -8,13 +8,15 @@
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test_api_util.h"
 
 #define FEED "/v2/feeds/1.json"
 #define DS0 "/v2/feeds/1/datastreams/0.json"
 
-/* XB-RES-32, XB-RES-33, XB-RES-34, XB-RES-37, XB-RES-38, XB-JSON-8 */
+/* XB-RES-32, XB-RES-33, XB-RES-34, XB-RES-37, XB-RES-38, XB-JSON-8; XB-RES-23: a create
+ * answers 201 with the new id, an update 200. */
 START_TEST(test_api_feed_create_and_read_XB_RES_32) {
   ck_assert_int_eq(ta_post("/v2/feeds.json", "{\"title\":\"Office\",\"id\":77}", T.alice), 201);
   ck_assert_str_eq(T.resp.created, "1"); /* XB-RES-33: allocated, payload id ignored */
@@ -134,7 +136,7 @@ START_TEST(test_api_tags_XB_RES_40) {
 }
 END_TEST
 
-/* XB-RES-43, XB-RES-44 */
+/* XB-RES-43, XB-RES-44; XB-RES-10: lat/lon/ele are JSON-number texts. */
 START_TEST(test_api_location_XB_RES_43_XB_RES_44) {
   ta_feed(T.alice, false);
   ck_assert_int_eq(ta_put(FEED, "{\"location\":{\"lat\":\"51.50\",\"lon\":-0.08,\"ele\":23.0,"
@@ -272,7 +274,8 @@ START_TEST(test_api_datastreams_created_by_writes_XB_RES_47) {
 }
 END_TEST
 
-/* XB-RES-52..XB-RES-54, XB-RES-60: values, their at, and what becomes current. */
+/* XB-RES-52, XB-RES-53, XB-RES-54, XB-RES-60: values, their at, and what becomes current;
+ * XB-RES-8: the default at is the request time; XB-RES-6: timestamp forms. */
 START_TEST(test_api_values_current_XB_RES_53_XB_RES_60) {
   ta_feed(T.alice, false);
   ck_assert_int_eq(ta_put(DS0, "{\"current_value\":25.0}", T.alice), 200);
@@ -315,6 +318,12 @@ START_TEST(test_api_values_current_XB_RES_53_XB_RES_60) {
                           T.alice), 422);
   ck_assert_int_eq(ta_put(DS0, "{\"current_value\":\"1\",\"at\":\"2013-02-30T12:00:00Z\"}",
                           T.alice), 422);
+  ck_assert_int_eq(ta_put(DS0, "{\"current_value\":\"1\",\"at\":\"2013-04-23t12:00:00z\"}",
+                          T.alice), 422);
+  ck_assert_int_eq(ta_put(DS0, "{\"current_value\":\"1\",\"at\":\"2013-04-23T12:00:00.1234567Z\"}",
+                          T.alice), 422);
+  ck_assert_int_eq(ta_put(DS0, "{\"current_value\":\"1\",\"at\":\"2013-04-23T24:00:00Z\"}",
+                          T.alice), 422);
   char p[400];
   strcpy(p, "{\"current_value\":\"");
   for (int i = 0; i < 256; i++) strcat(p, "9");
@@ -323,7 +332,8 @@ START_TEST(test_api_values_current_XB_RES_53_XB_RES_60) {
 }
 END_TEST
 
-/* XB-RES-55..XB-RES-57 min/max tracking. */
+/* XB-RES-55, XB-RES-56, XB-RES-57 min/max tracking; XB-RES-9: numeric strings compare
+ * by value (00035 > 25.0), NaN and 1e999 are not numeric. */
 START_TEST(test_api_min_max_XB_RES_55_XB_RES_57) {
   ta_feed(T.alice, false);
   ck_assert_int_eq(ta_post("/v2/feeds/1/datastreams/0/datapoints.json",
@@ -372,7 +382,8 @@ START_TEST(test_api_unit_XB_RES_58) {
 }
 END_TEST
 
-/* XB-RES-48 datastreams collection POST; XB-RES-50 ids. */
+/* XB-RES-48 datastreams collection POST (XB-JSON-36); XB-RES-50 ids; XB-JSON-35 the
+ * flat datastream update. */
 START_TEST(test_api_datastreams_post_XB_RES_48_XB_RES_50) {
   ta_feed(T.alice, false);
   ck_assert_int_eq(ta_post("/v2/feeds/1/datastreams.json",
@@ -450,7 +461,7 @@ START_TEST(test_api_too_many_values_XB_RES_63_XB_LIM_8) {
 }
 END_TEST
 
-/* XB-RES-64, XB-RES-61, XB-RES-62 (last wins), XB-JSON-34 */
+/* XB-RES-64, XB-RES-61, XB-RES-62 (last wins), XB-JSON-34, XB-JSON-37 */
 START_TEST(test_api_datapoints_post_XB_RES_64) {
   ta_feed(T.alice, false);
   ck_assert_int_eq(ta_post("/v2/feeds/1/datastreams/0/datapoints.json",
@@ -472,7 +483,7 @@ START_TEST(test_api_datapoints_post_XB_RES_64) {
 }
 END_TEST
 
-/* XB-RES-65 single datapoints */
+/* XB-RES-65 single datapoints (XB-JSON-38); XB-RES-66 history is never pruned. */
 START_TEST(test_api_datapoint_get_put_XB_RES_65) {
   ta_feed(T.alice, false);
   ck_assert_int_eq(ta_put(DS0, "{\"current_value\":\"1\",\"datapoints\":[{\"at\":"
@@ -520,6 +531,43 @@ START_TEST(test_api_routes_XB_RES_25_XB_RES_24_XB_LIM_2) {
 }
 END_TEST
 
+/* XB-RES-15: the base URLs shape `feed` and `creator` only; they must be http(s) URLs. */
+START_TEST(test_api_base_urls_XB_RES_15) {
+  char path[160], err[256];
+  snprintf(path, sizeof path, "%s/base.db", T.dir);
+  xb_api_config cfg;
+  xb_api_config_default(&cfg);
+  cfg.api_base_url = "http://example.net/base/";
+  cfg.site_base_url = "https://site.example.org";
+  xb_api *api = xb_api_open(path, &cfg, err, sizeof err, NULL);
+  ck_assert_msg(api != NULL, "%s", err);
+  char key[XB_API_KEY_TEXT];
+  ck_assert_int_eq(xb_api_admin_add_user(api, "zed", false, NULL, T.now, key, err, sizeof err), 201);
+  uint32_t id = 0;
+  ck_assert_int_eq(xb_api_admin_add_feed(api, "zed", 0, "B", false, T.now, &id, err, sizeof err),
+                   201);
+  xb_buf out;
+  xb_buf_init(&out, 0);
+  ck_assert_int_eq(xb_api_admin_show(api, "zed", "/v2/feeds/1.json", T.now, &out, err, sizeof err),
+                   200);
+  xb_buf_putc(&out, 0);
+  ck_assert_ptr_nonnull(strstr((const char *)out.data,
+                               "\"feed\":\"http://example.net/base/v2/feeds/1.json\""));
+  ck_assert_ptr_nonnull(strstr((const char *)out.data,
+                               "\"creator\":\"https://site.example.org/users/zed\""));
+  xb_buf_free(&out);
+  xb_api_close(api);
+  cfg.api_base_url = "ftp://example.net";
+  ck_assert_ptr_null(xb_api_open(path, &cfg, err, sizeof err, NULL));
+  const char *sfx[] = {"", "-wal", "-shm", ".lock"};
+  for (int i = 0; i < 4; i++) {
+    char p[200];
+    snprintf(p, sizeof p, "%s%s", path, sfx[i]);
+    unlink(p);
+  }
+}
+END_TEST
+
 /* XB-RES-41: a user owns at most 1000 feeds; XB-STORE-9: created in one batch. */
 START_TEST(test_api_feed_limit_XB_RES_41) {
   ck_assert_int_eq(xb_api_batch_begin(T.api), 0);
@@ -549,6 +597,7 @@ Suite *xb_suite_api(void) {
   tcase_add_test(tc, test_api_ignored_members_XB_RES_17_XB_RES_18);
   tcase_add_test(tc, test_api_write_back_read_XB_JSON_42);
   tcase_add_test(tc, test_api_feed_limit_XB_RES_41);
+  tcase_add_test(tc, test_api_base_urls_XB_RES_15);
   suite_add_tcase(s, tc);
   TCase *td = tcase_create("datastreams");
   tcase_add_checked_fixture(td, ta_setup, ta_teardown);

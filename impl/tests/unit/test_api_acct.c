@@ -64,7 +64,8 @@ START_TEST(test_acct_access_methods_XB_RES_74) {
 }
 END_TEST
 
-/* XB-RES-73, XB-RES-76..XB-RES-79 */
+/* XB-RES-73, XB-RES-76, XB-RES-77 (referer kept), XB-RES-78 (minimum_interval kept),
+ * XB-RES-79; XB-RES-13 integers as JSON integers or plain decimal strings. */
 START_TEST(test_acct_key_attributes_XB_RES_76_XB_RES_79) {
   ta_feed(T.alice, false);
   ck_assert_int_eq(key_post("\"label\":\"k\",\"expires_at\":\"2014-01-01T00:00:00Z\","
@@ -157,7 +158,8 @@ END_TEST
 
 static int trig(const char *p, const char *key) { return ta_post("/v2/triggers.json", p, key); }
 
-/* XB-RES-81..XB-RES-85 triggers */
+/* XB-RES-81, XB-RES-82 (checked on create and update), XB-RES-83, XB-RES-84, XB-RES-85;
+ * XB-RES-20: a rule is checked on the state the update would produce. */
 START_TEST(test_acct_triggers_XB_RES_81_XB_RES_85) {
   ta_feed(T.alice, false);
   ta_feed(T.alice, false);

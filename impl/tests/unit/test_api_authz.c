@@ -30,7 +30,7 @@ static void expect(int got, int want, const char *reason, const char *what) {
 
 static char k1[XB_API_KEY_TEXT], k2[XB_API_KEY_TEXT];
 
-/* XB-AUTHZ-17, XB-AUTHZ-20: anonymous requests. */
+/* XB-AUTHZ-17, XB-AUTHZ-20, XB-AUTHZ-3 (nothing else allowed): anonymous requests. */
 START_TEST(test_authz_anonymous_XB_AUTHZ_17_XB_AUTHZ_20) {
   feeds();
   expect(ta_get("/v2/feeds/1.json", NULL), 200, NULL, "public feed");
@@ -90,7 +90,8 @@ START_TEST(test_authz_prefix_key_overrides_XB_AUTH_9) {
 }
 END_TEST
 
-/* XB-AUTHZ-18: private reads need owner, private_access and a get permission. */
+/* XB-AUTHZ-18: private reads need owner, private_access and a get permission;
+ * XB-AUTHZ-12: another user's private feed is denied even to a master key. */
 START_TEST(test_authz_private_read_XB_AUTHZ_18) {
   feeds();
   snprintf(k1, sizeof k1, "%s", ta_key("alice", XB_M_GET, 0, NULL, NULL, false));
@@ -192,7 +193,8 @@ START_TEST(test_authz_source_ip_referer_XB_AUTHZ_8_XB_AUTHZ_9) {
 }
 END_TEST
 
-/* XB-AUTHZ-21: feed creation needs an unscoped permission with post. */
+/* XB-AUTHZ-21: feed creation needs an unscoped permission with post; XB-AUTH-15 and
+ * XB-RES-26: the created feed belongs to the key's user. */
 START_TEST(test_authz_feed_create_XB_AUTHZ_21) {
   feeds();
   snprintf(k1, sizeof k1, "%s", ta_key("alice", XB_M_POST, 1, NULL, NULL, false));
@@ -250,7 +252,7 @@ START_TEST(test_authz_keys_XB_AUTHZ_13_XB_AUTHZ_14) {
 }
 END_TEST
 
-/* XB-AUTHZ-15: users. */
+/* XB-AUTHZ-15: users; XB-AUTHZ-23: a list holds only what could be read one by one. */
 START_TEST(test_authz_users_XB_AUTHZ_15) {
   expect(ta_get("/v2/users/alice.json", T.alice), 200, NULL, "self");
   expect(ta_get("/v2/users/bob.json", T.alice), 403, "forbidden", "another user");
@@ -328,6 +330,34 @@ START_TEST(test_authz_existence_and_check_read_XB_AUTHZ_2_XB_SUB_14) {
 }
 END_TEST
 
+/* XB-AUTHZ-10, XB-RES-78: minimum_interval is not enforced: repeated history reads
+ * with such a key are all allowed. XB-RES-86: the payload size is checked before the
+ * key, the key before existence, existence before permission, permission before the
+ * payload syntax. */
+START_TEST(test_authz_minimum_interval_and_order_XB_AUTHZ_10_XB_RES_86) {
+  feeds();
+  ck_assert_int_eq(ta_post("/v2/keys.json",
+                           "{\"key\":{\"label\":\"slow\",\"private_access\":true,\"permissions\":"
+                           "[{\"access_methods\":[\"get\"],\"minimum_interval\":3600}]}}", T.alice),
+                   201);
+  snprintf(k1, sizeof k1, "%.64s", T.resp.created);
+  for (int i = 0; i < 3; i++)
+    expect(ta_get("/v2/feeds/2/datastreams/0.json?duration=1hour", k1), 200, NULL, "history");
+  static char big[70000];
+  memset(big, ' ', sizeof big - 1);
+  big[0] = '{';
+  big[sizeof big - 2] = '}';
+  expect(ta_put("/v2/feeds/1.json", big, "0123456789abcdef0123"), 400, "payload-too-large",
+         "size before key");
+  expect(ta_put("/v2/feeds/9.json", "{", "0123456789abcdef0123"), 401, "unknown-key",
+         "key before existence");
+  expect(ta_put("/v2/feeds/9.json", "{", T.bob), 404, "not-found", "existence before permission");
+  expect(ta_put("/v2/feeds/1.json", "{", T.bob), 403, "forbidden", "permission before syntax");
+  expect(ta_put("/v2/feeds/1.json", "{", T.alice), 400, "bad-payload", "syntax before rules");
+  expect(ta_put("/v2/feeds/1.json", "{\"title\":\"\"}", T.alice), 422, "invalid", "rules");
+}
+END_TEST
+
 Suite *xb_suite_api_authz(void);
 Suite *xb_suite_api_authz(void) {
   Suite *s = suite_create("api_authz");
@@ -347,6 +377,7 @@ Suite *xb_suite_api_authz(void) {
   tcase_add_test(tc, test_authz_users_XB_AUTHZ_15);
   tcase_add_test(tc, test_authz_triggers_XB_AUTHZ_16);
   tcase_add_test(tc, test_authz_existence_and_check_read_XB_AUTHZ_2_XB_SUB_14);
+  tcase_add_test(tc, test_authz_minimum_interval_and_order_XB_AUTHZ_10_XB_RES_86);
   suite_add_tcase(s, tc);
   return s;
 }

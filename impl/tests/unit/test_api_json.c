@@ -48,7 +48,8 @@ static int put_raw(const char *topic, const char *p, size_t n) {
   return xb_api_execute(T.api, &req, &T.resp);
 }
 
-/* XB-JSON-19..XB-JSON-25, XB-JSON-28, XB-RES-22, XB-ERR-42 */
+/* XB-JSON-19..XB-JSON-25, XB-JSON-28, XB-RES-22, XB-ERR-42: strictness XB-JSON-20,
+ * UTF-8 XB-JSON-21, escapes XB-JSON-22, duplicate members XB-JSON-24, BOM XB-JSON-19. */
 START_TEST(test_json_malformed_400_XB_JSON_28) {
   setup_feed();
   const char *bad[] = {
@@ -242,7 +243,8 @@ START_TEST(test_json_accepted_examples_XB_JSON_29) {
 }
 END_TEST
 
-/* XB-JSON-26, XB-RES-60: numbers are stored as their exact source text. */
+/* XB-JSON-26, XB-RES-60: numbers are stored as their exact source text; XB-JSON-22:
+ * \u0000 decodes, then XB-RES-3 refuses it. */
 START_TEST(test_json_number_text_XB_JSON_26) {
   setup_feed();
   const char *nums[] = {"25.0", "1E3", "-0", "123456789012345678901234567890", "1e-7", "0.000"};

@@ -35,7 +35,8 @@ static int count(const char *s) {
   return n;
 }
 
-/* XB-TOPIC-20, XB-TOPIC-23, XB-RES-67: start+end window, both ends inclusive. */
+/* XB-TOPIC-20, XB-TOPIC-23, XB-RES-67: start+end window, both ends inclusive;
+ * XB-TOPIC-19 duration units. */
 START_TEST(test_read_history_window_XB_TOPIC_20_XB_TOPIC_23) {
   history();
   ck_assert_int_eq(ta_get("/v2/feeds/1/datastreams/0.json?start=2013-04-23T10:10:00Z&"
@@ -161,7 +162,7 @@ START_TEST(test_read_history_bad_queries_XB_TOPIC_18) {
 END_TEST
 
 /* Feed history: each datastream gets its own datapoints (XB-JSON-11); datastreams=
- * filter (XB-TOPIC-28); show_user (XB-TOPIC-29). */
+ * filter (XB-TOPIC-28); show_user (XB-TOPIC-29) needs no right (XB-AUTHZ-24: anonymous). */
 START_TEST(test_read_feed_history_filter_XB_TOPIC_28_XB_TOPIC_29) {
   history();
   ck_assert_int_eq(ta_put(FEED, "{\"datastreams\":[{\"id\":\"a\",\"current_value\":\"x\"},"
@@ -228,7 +229,7 @@ static bool notifies(const char *topic) {
   return xb_api_change_notifies(&T.resp.changes, &t, (const uint8_t *)topic);
 }
 
-/* XB-SUB-8..XB-SUB-11, XB-SUB-13: what each change notifies. */
+/* XB-SUB-8, XB-SUB-9, XB-SUB-10, XB-SUB-11, XB-SUB-13: what each change notifies. */
 START_TEST(test_read_change_reports_XB_SUB_8_XB_SUB_11) {
   ta_feed(T.alice, false);
   ck_assert(notifies(FEED)); /* XB-SUB-13: created */
@@ -269,7 +270,10 @@ START_TEST(test_read_change_reports_XB_SUB_8_XB_SUB_11) {
 }
 END_TEST
 
-/* XB-SUB-21: render_state renders the same bytes as a read, without a permission. */
+/* XB-SUB-21: render_state renders the same bytes as a read, without a permission;
+ * XB-RES-89: two renderings of unchanged state are identical; XB-SUB-20: a history
+ * window is computed at rendering time; XB-SUB-5: a never-written datastream is
+ * rendered in its never-written form. */
 START_TEST(test_read_render_state_XB_SUB_21) {
   ta_feed(T.alice, true);
   ck_assert_int_eq(ta_put(DS0, "{\"current_value\":\"1\"}", T.alice), 200);
@@ -287,6 +291,27 @@ START_TEST(test_read_render_state_XB_SUB_21) {
     ck_assert(out.len == strlen(want) && memcmp(out.data, want, out.len) == 0);
     xb_buf_free(&out);
   }
+  /* XB-SUB-20: one minute later the one-minute window no longer holds the value. */
+  const char *h = "/v2/feeds/1/datastreams/0.json?duration=1minute";
+  xb_topic th;
+  ck_assert_int_eq(xb_topic_parse((const uint8_t *)h, strlen(h), 1024, &th), 0);
+  xb_buf o2;
+  xb_buf_init(&o2, 0);
+  ck_assert_int_eq(xb_api_render_state(T.api, &th, (const uint8_t *)h, T.now, &o2), 200);
+  xb_buf_putc(&o2, 0);
+  ck_assert_ptr_nonnull(strstr((const char *)o2.data, "\"datapoints\""));
+  ck_assert_int_eq(xb_api_render_state(T.api, &th, (const uint8_t *)h, T.now + 61000000, &o2),
+                   200);
+  xb_buf_putc(&o2, 0);
+  ck_assert_ptr_null(strstr((const char *)o2.data, "\"datapoints\""));
+  /* XB-SUB-5 */
+  ck_assert_int_eq(ta_put(FEED, "{\"datastreams\":[{\"id\":\"nw\"}]}", T.alice), 200);
+  const char *nw = "/v2/feeds/1/datastreams/nw.json";
+  ck_assert_int_eq(xb_topic_parse((const uint8_t *)nw, strlen(nw), 1024, &th), 0);
+  ck_assert_int_eq(xb_api_render_state(T.api, &th, (const uint8_t *)nw, T.now, &o2), 200);
+  const char *nwj = "{\"id\":\"nw\",\"version\":\"1.0.0\"}";
+  ck_assert(o2.len == strlen(nwj) && memcmp(o2.data, nwj, o2.len) == 0);
+  xb_buf_free(&o2);
   xb_topic t;
   const char *missing = "/v2/feeds/7.json";
   ck_assert_int_eq(xb_topic_parse((const uint8_t *)missing, strlen(missing), 1024, &t), 0);

@@ -70,7 +70,8 @@ static xb_ds_row ds_temp(void) {
   return d;
 }
 
-/* XB-JSON-1, XB-JSON-2, XB-JSON-5..XB-JSON-10: the feed example of §2.1. */
+/* XB-JSON-1, XB-JSON-2, XB-JSON-5..XB-JSON-10: the feed example of §2.1 (integers
+ * XB-JSON-6 with lat/lon as stored number text, timestamps XB-JSON-7). */
 START_TEST(test_render_feed_example_XB_JSON_8) {
   xb_feed_row f = feed504();
   xb_ds_row d0 = ds0(), dt = ds_temp();

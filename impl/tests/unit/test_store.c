@@ -100,6 +100,21 @@ START_TEST(test_store_open_creates_wal_schema_XB_STORE_2_XB_STORE_4_XB_STORE_5) 
 }
 END_TEST
 
+/* XB-STORE-16: a clean close leaves no WAL content behind (TRUNCATE checkpoint). */
+START_TEST(test_store_close_checkpoints_XB_STORE_16) {
+  xb_store *st = open_ok();
+  uint32_t f = add_feed(st, add_user(st, "u"), 0);
+  for (int i = 0; i < 50; i++) add_ds(st, f, (char[]){(char)('a' + i % 26), (char)('a' + i / 26), 0});
+  char wal[160];
+  snprintf(wal, sizeof wal, "%s-wal", tpath);
+  struct stat sb;
+  ck_assert_int_eq(stat(wal, &sb), 0);
+  ck_assert_int_gt(sb.st_size, 0);
+  xb_store_close(st);
+  ck_assert(stat(wal, &sb) != 0 || sb.st_size == 0);
+}
+END_TEST
+
 /* XB-STORE-5: a store newer than the program is refused with both versions named. */
 START_TEST(test_store_newer_version_refused_XB_STORE_5) {
   xb_store_close(open_ok());
@@ -673,6 +688,7 @@ Suite *xb_suite_store(void) {
   tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
   tcase_add_test(tc, test_store_open_creates_wal_schema_XB_STORE_2_XB_STORE_4_XB_STORE_5);
   tcase_add_test(tc, test_store_newer_version_refused_XB_STORE_5);
+  tcase_add_test(tc, test_store_close_checkpoints_XB_STORE_16);
   tcase_add_test(tc, test_store_migrates_from_zero_XB_STORE_5);
   tcase_add_test(tc, test_store_exclusive_lock_XB_STORE_3);
   tcase_add_test(tc, test_store_parent_dir_XB_STORE_2);
