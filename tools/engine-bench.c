@@ -13,7 +13,9 @@
  *
  * Each batch size runs on a fresh store until UPDATES updates or SECONDS seconds,
  * whichever comes first; -r also renders the updated datastream once per update (what
- * the server does for subscribers, XB-SUB-21).
+ * the server does for subscribers, XB-SUB-21). Two rates are printed: per second of
+ * wall time (every fsync included; on a shared machine also the other processes) and
+ * per second of this process's CPU time (what one core spends per update).
  *
  * Durability helper modes (impl/tests/integration/durability.sh):
  *   engine-bench --writer DB BATCH   write values 1, 2, 3, ... to /v2/feeds/1/datastreams/0
