@@ -170,12 +170,12 @@ void xb_srv_deliver(xb_server *srv, xb_sub *sub, xb_blob *blob, bool retain) {
     return;
   }
   size_t total = hs + blen;
-  size_t out_max = srv->cfg.output_queue;
-  size_t queued = xb_conn_out_pending(s->conn) + s->pending_bytes;
-  bool over = total > out_max || queued > out_max - total;
-  if (over && s->overflowed) {
-    /* XB-SUB-27: dropped whole; one over-the-bound item per turn is enough to have the
-     * net layer see the refusal and start the slow-subscriber clock (XB-SUB-29). */
+  /* XB-SUB-27 is decided when the items reach the connection, in delivery order, so the
+   * net layer sees the refusal and starts the slow-subscriber clock (XB-SUB-29). Pending
+   * items are only bounded here, at twice the queue size, so that one turn cannot pile
+   * up more for a connection than it could ever take (XB-LIM-10). */
+  size_t cap = 2 * srv->cfg.output_queue;
+  if (total > cap || s->pending_bytes > cap - total) {
     srv->st.dropped++;
     xb_slog(XB_LOG_WARN, "queue-full", s, sub->key, sub->key_len, "delivery", sub->filter,
             sub->len, false, NULL);
@@ -188,18 +188,16 @@ void xb_srv_deliver(xb_server *srv, xb_sub *sub, xb_blob *blob, bool retain) {
             sub->len, false, "out of memory");
     return;
   }
-  if (over) s->overflowed = true;
   it->s = s;
   it->kind = XB_IT_DELIVERY;
   it->retain = retain;
-  it->over = over;
   it->blob = xb_blob_ref(blob);
   it->sub = sub;
   it->seq = sub->seq;
   it->len = (uint32_t)(total > UINT32_MAX ? UINT32_MAX : total);
   sub->refs++;
   s->pending_items++;
-  if (!over) s->pending_bytes += total;
+  s->pending_bytes += total;
 }
 
 static int xb_item_cmp(const void *a, const void *b) {
@@ -232,7 +230,7 @@ static void xb_srv_send_item(xb_server *srv, xb_item *it, bool failed) {
     default: {
       xb_sub *sub = it->sub;
       size_t blen = xb_blob_len(it->blob);
-      if (!it->over) s->pending_bytes -= it->len;
+      s->pending_bytes -= it->len;
       if (c != NULL && !failed && !s->fail_close) {
         size_t w = 0;
         if (xb_mqtt_encode_publish_header(srv->hdr, srv->hdr_cap, sub->filter, sub->len, blen,
@@ -285,9 +283,7 @@ static void xb_srv_free_dead(xb_server *srv) {
 static void xb_srv_flush(xb_server *srv, bool failed) {
   size_t n = srv->nitems;
   for (size_t i = 0; i < n; i++) {
-    xb_item *it = &srv->items[i];
-    if (it->kind == XB_IT_DELIVERY) it->s->overflowed = false;
-    xb_srv_send_item(srv, it, failed);
+    xb_srv_send_item(srv, &srv->items[i], failed);
   }
   srv->nitems = 0;
   xb_buf_reset(&srv->ctrl);

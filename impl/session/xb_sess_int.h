@@ -83,7 +83,6 @@ struct xb_sess {
   bool paused;           /* reading stopped until the end of the turn (XB-STORE-12) */
   bool in_table;         /* present in the client id table */
   bool dead;             /* connection closed; freed when no pending item refers to it */
-  bool overflowed;       /* one over-the-bound delivery already pending this turn */
   bool fail_close;       /* close after a failed commit (XB-ERR-45) */
   uint64_t keepalive_ms; /* 1.5 x enforced keep alive, 0 = none (XB-LIM-7) */
   xb_hnode hn;           /* client id table */
@@ -136,7 +135,6 @@ typedef struct {
   xb_sess *s;
   uint8_t kind;
   bool retain;
-  bool over;        /* queued past the output bound: a send attempt marks congestion */
   uint32_t off, len; /* CTRL*: bytes in srv->ctrl */
   xb_blob *blob;    /* DELIVERY */
   xb_sub *sub;      /* DELIVERY */
@@ -182,7 +180,8 @@ int64_t xb_srv_now(xb_server *srv);
 void xb_srv_request(xb_server *srv);
 /* Append a control packet for s; kind XB_IT_CTRL / CTRL_CLOSE / ACK_WRITE. */
 void xb_srv_ctrl(xb_server *srv, xb_sess *s, uint8_t kind, const uint8_t *p, size_t n);
-/* Append a delivery of blob (payload) for sub; checks the output bound (XB-SUB-27). */
+/* Append a delivery of blob (payload) for sub; the output bound (XB-SUB-27) is applied
+ * when it reaches the connection. */
 void xb_srv_deliver(xb_server *srv, xb_sub *sub, xb_blob *blob, bool retain);
 /* Sort the deliveries appended since item index `from` by (session, subscription
  * creation), so one connection gets one request's notifications in XB-SUB-19 order. */

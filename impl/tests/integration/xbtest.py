@@ -188,6 +188,7 @@ class Client:
 
     def __init__(self, port, connect=True, **kw):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = b""
         if connect:
             self.send(connect_packet(**kw))
