@@ -34,6 +34,8 @@ REL_OBJS := $(patsubst %.c,$(BUILD)/obj/rel/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst %.c,$(BUILD)/obj/san/%.o,$(LIB_SRCS))
 
 -include proofs/units/*.mk
+# Fragments that own their own targets: tools/*.mk (benchmarks), conformance/*.mk.
+-include tools/*.mk conformance/*.mk
 
 .PHONY: all deps help check unit proofs proof proof-vars proofs-mutants trace \
         fuzz fuzz-build fuzz-smoke fuzz-regress test-integration run clean
