@@ -259,10 +259,15 @@ class Client:
             raise AssertionError("RETAIN=%d, expected %d" % (f & 1, retain))
         return body[2 + tl:].decode("utf-8", "replace")
 
-    def expect_silence(self, timeout=0.5):
+    def expect_silence(self, timeout=5):
+        """Nothing is queued for this connection: a PINGREQ sent now is answered by the
+        very next packet. Valid once what could have caused a delivery was processed (its
+        PUBACK or its log line seen): that delivery would then be queued before the
+        PINGRESP, the bridge keeping the order of its output per connection."""
+        self.send(b"\xc0\x00")
         p = self.recv(timeout)
-        if p is not None:
-            raise AssertionError("unexpected packet %r" % (p,))
+        if p != (13, 0, b""):
+            raise AssertionError("unexpected packet %r (expected only PINGRESP)" % (p,))
 
     def expect_closed(self, timeout=5):
         try:
