@@ -205,9 +205,33 @@ def takeover_across_keys():
     B.wait_log(r"warn takeover conn=\d+ ip=127\.0\.0\.1 client=shared-id")
 
 
+@test("XB-AUTHZ-8", "XB-TRANS-22", "XB-TRANS-23", "XB-ERR-41")
+def source_ip_restriction():
+    t = "/v2/feeds/%s/datastreams/temperature.json" % FEED
+    here, elsewhere = B_HERE, B_ELSEWHERE
+    c = Client(B.port, client_id="ip1", user=here)
+    c.send(publish_packet(t, '{"current_value":"from-loopback"}', qos=1, pid=1))
+    c.expect(4)
+    assert ds_value(DEV) == "from-loopback"
+    m = B.log_mark()
+    d = Client(B.port, client_id="ip2", user=elsewhere)
+    d.send(publish_packet(t, '{"current_value":"from-elsewhere"}', qos=1, pid=2))
+    d.expect(4)
+    B.wait_log(r"warn source-ip conn=\d+ ip=127\.0\.0\.1 client=ip2 .*op=publish", start=m)
+    assert ds_value(DEV) == "from-loopback"
+    # The will of the connection is checked with the same address (XB-TRANS-23).
+    w = Client(B.port, client_id="ip3", user=here, will_topic=t, will_msg='{"current_value":"will-ip"}')
+    w.sock.close()
+    B.wait_log(r"request-ok .*client=ip3 .*op=will", start=m)
+    assert ds_value(DEV) == "will-ip"
+
+
 def provision(b):
-    global B_EXPIRING
+    global B_EXPIRING, B_HERE, B_ELSEWHERE
     setup(b)
+    # Keys of demo's feed bound to a client address (XB-AUTHZ-8).
+    B_HERE = b.prov("key", "demo", "--perm", "get,put:%s@127.0.0.1" % FEED)
+    B_ELSEWHERE = b.prov("key", "demo", "--perm", "get,put:%s@192.0.2.1" % FEED)
     # A master-like key of demo, private access, that the test expires later.
     B_EXPIRING = b.prov("key", "demo", "--private-access", "--perm", "get,put,post,delete")
 
