@@ -279,6 +279,27 @@ START_TEST(test_too_many_inflight_XB_LIM_6) {
 }
 END_TEST
 
+START_TEST(test_batch_limit_defers_packets_XB_STORE_12) {
+  ts_teardown();
+  xb_session_config cfg;
+  xb_session_config_default(&cfg);
+  cfg.batch_max = 2;
+  ts_setup_cfg(&cfg);
+  int fd = ts_connect("b", TS.dev);
+  /* Seven writes arrive in one read: at most two run per batch, none is lost, and the
+   * acknowledgements keep their order. */
+  for (unsigned i = 1; i <= 7; i++) {
+    char payload[64];
+    snprintf(payload, sizeof payload, "{\"current_value\":\"b%u\"}", i);
+    ts_publish(fd, 1, i, ds_topic(TS.pub), payload);
+  }
+  uint64_t batches = ts_stats().batches;
+  for (unsigned i = 1; i <= 7; i++) ts_expect_ack(fd, 4, i);
+  ck_assert(ds_value_is(TS.pub, "b7"));
+  ck_assert_uint_ge(ts_stats().batches - batches, 4);
+}
+END_TEST
+
 START_TEST(test_client_acks_ignored_XB_MQTT_43) {
   int fd = ts_connect("a", NULL);
   ts_ack(fd, 0x40, 3);
@@ -497,6 +518,7 @@ Suite *xb_suite_session(void) {
   tcase_add_test(c, test_qos0_no_answer_XB_MAP_14);
   tcase_add_test(c, test_qos2_once_per_id_XB_MQTT_41);
   tcase_add_test(c, test_too_many_inflight_XB_LIM_6);
+  tcase_add_test(c, test_batch_limit_defers_packets_XB_STORE_12);
   tcase_add_test(c, test_client_acks_ignored_XB_MQTT_43);
   tcase_add_test(c, test_publish_wildcard_topic_closes_XB_ERR_26);
   tcase_add_test(c, test_prefix_key_overrides_username_XB_AUTH_9);
