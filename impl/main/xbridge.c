@@ -30,7 +30,7 @@ static void xb_on_stop(int signo, void *arg) {
 
 /* max-connections sockets, the refusal slots (XB-LIM-5), listeners and the store. */
 static int xb_fd_budget(const xb_config *cfg) {
-  uint64_t want = (uint64_t)cfg->s.max_connections + 64 + cfg->nlisten + cfg->nlisten_tls + 64;
+  uint64_t want = (uint64_t)cfg->s.max_connections + 64 + cfg->nlisten + cfg->nlisten_tls + 256;
   struct rlimit rl;
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
     rlim_t cur = rl.rlim_cur;
