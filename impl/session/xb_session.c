@@ -131,6 +131,14 @@ int xb_sess_write(xb_sess *s, const uint8_t *topic, size_t tlen, const uint8_t *
     if (ack != 0) xb_sess_ctrl_ack(s, XB_IT_ACK_WRITE, ack, pid); /* XB-TOPIC-34 */
     return 404;
   }
+  if (!srv->batch_open) {
+    /* The batch could not be opened (store locked or failing): writing outside it would
+     * wait on the store again for every request, stalling every connection. */
+    xb_slog(XB_LOG_ERROR, "store-error", s, s->key, s->key_len, op, topic, tlen, will,
+            "no batch transaction: not executed");
+    *store_error = true; /* XB-ERR-45 */
+    return 500;
+  }
   xb_api_request req;
   memset(&req, 0, sizeof req);
   req.method = t.collection ? XB_API_POST : XB_API_PUT; /* XB-MAP-3 */

@@ -5,6 +5,7 @@
  * input, takeover and the last will (spec/will.md).
  */
 #include <check.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +301,26 @@ START_TEST(test_batch_limit_defers_packets_XB_STORE_12) {
 }
 END_TEST
 
+START_TEST(test_store_failure_XB_ERR_45) {
+  int q1 = ts_connect("q1", TS.dev);
+  int q0 = ts_connect("q0", TS.dev);
+  /* Another process holds the store's write lock: the batch cannot begin. */
+  sqlite3 *db = NULL;
+  ck_assert_int_eq(sqlite3_open(TS.path, &db), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+  ts_publish(q0, 0, 0, ds_topic(TS.pub), "{\"current_value\":\"lost0\"}");
+  ts_publish(q1, 1, 1, ds_topic(TS.pub), "{\"current_value\":\"lost1\"}");
+  /* QoS 1: not acknowledged, closed so that the client sends it again. */
+  ck_assert(ts_closed(q1, 20));
+  ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  /* QoS 0: dropped, the connection stays; the server keeps running. */
+  ts_publish(q0, 1, 2, ds_topic(TS.pub), "{\"current_value\":\"later\"}");
+  ts_expect_ack(q0, 4, 2);
+  ck_assert(ds_value_is(TS.pub, "later"));
+}
+END_TEST
+
 START_TEST(test_client_acks_ignored_XB_MQTT_43) {
   int fd = ts_connect("a", NULL);
   ts_ack(fd, 0x40, 3);
@@ -519,6 +540,7 @@ Suite *xb_suite_session(void) {
   tcase_add_test(c, test_qos2_once_per_id_XB_MQTT_41);
   tcase_add_test(c, test_too_many_inflight_XB_LIM_6);
   tcase_add_test(c, test_batch_limit_defers_packets_XB_STORE_12);
+  tcase_add_test(c, test_store_failure_XB_ERR_45);
   tcase_add_test(c, test_client_acks_ignored_XB_MQTT_43);
   tcase_add_test(c, test_publish_wildcard_topic_closes_XB_ERR_26);
   tcase_add_test(c, test_prefix_key_overrides_username_XB_AUTH_9);
