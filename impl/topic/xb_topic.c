@@ -5,7 +5,6 @@
  */
 #include "topic/xb_topic_int.h"
 
-#define LIT(s) ((const uint8_t *)(s))
 
 /*@ requires \valid_read(t + (0 .. len - 1));
     requires p <= len;
@@ -109,15 +108,15 @@ static xb_topic_status prefix(const uint8_t *t, size_t len, xb_topic *out, size_
       out->key.off = 0;
       out->key.len = e;
       v = e + 1;
-    } else if (!xb_topic_lit(t, len, 0, LIT("v1/"), 3) &&
-               !xb_topic_lit(t, len, 0, LIT("v2/"), 3)) {
+    } else if (!xb_topic_lit(t, len, 0, "v1/", 3) &&
+               !xb_topic_lit(t, len, 0, "v2/", 3)) {
       st = XB_TOPIC_BAD_KEY; /* neither "/", a version nor api-key "/" */
     }
   }
   if (st == XB_TOPIC_OK) {
-    if (xb_topic_lit(t, len, v, LIT("v1/"), 3))
+    if (xb_topic_lit(t, len, v, "v1/", 3))
       out->version = 1;
-    else if (xb_topic_lit(t, len, v, LIT("v2/"), 3))
+    else if (xb_topic_lit(t, len, v, "v2/", 3))
       out->version = 2;
     else
       st = XB_TOPIC_BAD_VERSION; /* "/v3/...", "//v2/...", "KEY//v2/..." */
@@ -159,7 +158,7 @@ static xb_topic_status path_ds(const uint8_t *t, size_t len, size_t p, xb_topic 
       set_resource(out, XB_TOPIC_DATASTREAM);
     } else if (t[e] != '/') {
       st = XB_TOPIC_BAD_ID;
-    } else if (out->version == 1 || !xb_topic_lit(t, len, e + 1, LIT("datapoints"), 10)) {
+    } else if (out->version == 1 || !xb_topic_lit(t, len, e + 1, "datapoints", 10)) {
       st = XB_TOPIC_UNKNOWN_RESOURCE;
     } else {
       size_t r = e + 11;
@@ -229,7 +228,7 @@ static xb_topic_status path_feeds(const uint8_t *t, size_t len, size_t p, xb_top
         set_resource(out, XB_TOPIC_FEED);
       } else if (t[e] != '/') {
         st = XB_TOPIC_BAD_ID; /* "504x", or beyond 2147483647 */
-      } else if (!xb_topic_lit(t, len, e + 1, LIT("datastreams"), 11)) {
+      } else if (!xb_topic_lit(t, len, e + 1, "datastreams", 11)) {
         st = XB_TOPIC_UNKNOWN_RESOURCE;
       } else {
         size_t r = e + 12;
@@ -329,13 +328,13 @@ static xb_topic_status path(const uint8_t *t, size_t len, size_t p, xb_topic *ou
 {
   xb_topic_status st = XB_TOPIC_UNKNOWN_RESOURCE;
   *end = p;
-  if (xb_topic_lit(t, len, p, LIT("feeds"), 5))
+  if (xb_topic_lit(t, len, p, "feeds", 5))
     st = path_feeds(t, len, p + 5, out, end);
-  else if (out->version == 2 && xb_topic_lit(t, len, p, LIT("keys"), 4))
+  else if (out->version == 2 && xb_topic_lit(t, len, p, "keys", 4))
     st = path_named(t, len, p + 4, XB_TOPIC_KEYS, out, end);
-  else if (out->version == 2 && xb_topic_lit(t, len, p, LIT("triggers"), 8))
+  else if (out->version == 2 && xb_topic_lit(t, len, p, "triggers", 8))
     st = path_named(t, len, p + 8, XB_TOPIC_TRIGGERS, out, end);
-  else if (out->version == 2 && xb_topic_lit(t, len, p, LIT("users"), 5))
+  else if (out->version == 2 && xb_topic_lit(t, len, p, "users", 5))
     st = path_named(t, len, p + 5, XB_TOPIC_USERS, out, end);
   return st;
 }
@@ -362,12 +361,12 @@ static xb_topic_status suffix(const uint8_t *t, size_t len, size_t p, xb_topic *
   out->format_explicit = false;
   if (p < len && t[p] == '.') {
     out->format_explicit = true;
-    if (xb_topic_lit(t, len, p + 1, LIT("json"), 4)) {
+    if (xb_topic_lit(t, len, p + 1, "json", 4)) {
       q = p + 5;
-    } else if (xb_topic_lit(t, len, p + 1, LIT("xml"), 3)) {
+    } else if (xb_topic_lit(t, len, p + 1, "xml", 3)) {
       out->format = XB_TOPIC_XML;
       q = p + 4;
-    } else if (xb_topic_lit(t, len, p + 1, LIT("csv"), 3)) {
+    } else if (xb_topic_lit(t, len, p + 1, "csv", 3)) {
       out->format = XB_TOPIC_CSV;
       q = p + 4;
     } else {
@@ -398,7 +397,7 @@ bool xb_topic_format_allowed(xb_topic_resource r, xb_topic_format f)
     requires t == \null || out == \null || \separated(out, t + (0 .. len - 1));
     assigns *out;
     ensures \result == XB_TOPIC_OK ==> t != \null && out != \null;
-    ensures \result == XB_TOPIC_OK ==> xb_path_ok(t, len, out) && xb_query_ok(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_path_ok(t, len, out) && xb_query_ok(t, out, out->query.off, len);
     ensures XB_TOPIC_BAD_QUERY <= \result <= XB_TOPIC_PARAM_CONFLICT ==>
               t != \null && out != \null && xb_path_ok(t, len, out);
     ensures 0 <= \result < XB_TOPIC_STATUS_COUNT;
@@ -422,17 +421,17 @@ xb_topic_status xb_topic_parse_api(const uint8_t *t, size_t len, xb_topic *out)
       st = suffix(t, len, q, out, &r);
     }
     if (st == XB_TOPIC_OK) {
+      if (!xb_topic_format_allowed(out->resource, out->format))
+        st = XB_TOPIC_BAD_FORMAT; /* XB-TOPIC-14: e.g. /v2/keys.csv */
+      else if (r < len && out->version == 1)
+        st = XB_TOPIC_BAD_QUERY; /* XB-TOPIC-15: v1-url has no query */
+      else if (r < len)
+        st = xb_topic_parse_query(t, len, r + 1, out->resource, out);
       if (r < len) {
         out->has_query = true;
         out->query.off = r + 1;
         out->query.len = len - (r + 1);
       }
-      if (!xb_topic_format_allowed(out->resource, out->format))
-        st = XB_TOPIC_BAD_FORMAT; /* XB-TOPIC-14: e.g. /v2/keys.csv */
-      else if (out->has_query && out->version == 1)
-        st = XB_TOPIC_BAD_QUERY; /* XB-TOPIC-15: v1-url has no query */
-      else if (out->has_query)
-        st = xb_topic_parse_query(t, len, out);
     }
   }
   return st;
@@ -463,7 +462,7 @@ static bool has_wildcard(const uint8_t *t, size_t len)
     ensures \result == XB_TOPIC_OK ==>
               t != \null && out != \null && len <= max_len
               && (\forall integer i; 0 <= i < len ==> t[i] != '+' && t[i] != '#')
-              && xb_path_ok(t, len, out) && xb_query_ok(t, out);
+              && xb_path_ok(t, len, out) && xb_query_ok(t, out, out->query.off, len);
     ensures XB_TOPIC_BAD_QUERY <= \result <= XB_TOPIC_PARAM_CONFLICT ==>
               t != \null && out != \null && xb_path_ok(t, len, out);
     ensures 0 <= \result < XB_TOPIC_STATUS_COUNT;

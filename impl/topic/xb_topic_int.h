@@ -139,26 +139,30 @@
     k == XB_TOPIC_P_START ? r->start_us : k == XB_TOPIC_P_END ? r->end_us :
     k == XB_TOPIC_P_DURATION ? r->duration_s : k == XB_TOPIC_P_INTERVAL ? r->interval_s : 0;
 
-  // One query slot: inside the query, pvalue characters, and its own rule.
-  predicate xb_param_ok{L}(uint8_t *t, xb_topic *r, integer k) =
-    r->params[k].present ==>
-      (xb_span_in(r->params[k].value, r->query.off, r->query.off + r->query.len)
-       && r->params[k].value.len >= 1
-       && xb_all_valch(t, r->params[k].value.off, r->params[k].value.len)
-       && xb_val(t, r->params[k].value.off, r->params[k].value.len, k, r->params[k].num,
-                 xb_wide(r, k)));
+  // One query slot, given by value: inside [lo, hi), pvalue characters, its own rule.
+  predicate xb_slot_ok{L}(uint8_t *t, integer k, integer present, integer off, integer n,
+                          integer num, integer wide, integer lo, integer hi) =
+    present != 0 ==>
+      (lo <= off && off + n <= hi && n >= 1 && xb_all_valch(t, off, n)
+       && xb_val(t, off, n, k, num, wide));
 
-  predicate xb_query_ok{L}(uint8_t *t, xb_topic *r) =
-    \forall integer k; 0 <= k < XB_TOPIC_P_COUNT ==> xb_param_ok(t, r, k);
+  predicate xb_param_ok{L}(uint8_t *t, xb_topic *r, integer k, integer lo, integer hi) =
+    xb_slot_ok(t, k, r->params[k].present, r->params[k].value.off, r->params[k].value.len,
+               r->params[k].num, xb_wide(r, k), lo, hi);
+
+  // Every slot of the query t[lo .. hi-1].
+  predicate xb_query_ok{L}(uint8_t *t, xb_topic *r, integer lo, integer hi) =
+    \forall integer k; 0 <= k < XB_TOPIC_P_COUNT ==> xb_param_ok(t, r, k, lo, hi);
 */
 
 size_t xb_topic_scan_word(const uint8_t *t, size_t len, size_t pos);
 size_t xb_topic_scan_digits(const uint8_t *t, size_t len, size_t pos);
 size_t xb_topic_scan_value(const uint8_t *t, size_t len, size_t pos);
-bool xb_topic_lit(const uint8_t *t, size_t len, size_t pos, const uint8_t *lit, size_t n);
+bool xb_topic_lit(const uint8_t *t, size_t len, size_t pos, const char *lit, size_t n);
 bool xb_topic_num(const uint8_t *t, size_t len, size_t pos, uint32_t maxv, size_t *end,
                   uint32_t *val);
 bool xb_topic_timestamp(const uint8_t *t, size_t len, size_t pos, size_t *end, int64_t *us);
-xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, xb_topic *out);
+xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, size_t qoff,
+                                     xb_topic_resource res, xb_topic *out);
 
 #endif

@@ -101,7 +101,7 @@ size_t xb_topic_scan_value(const uint8_t *t, size_t len, size_t pos)
     ensures \result ==> n <= len - pos;
     ensures \result ==> \forall integer i; 0 <= i < n ==> t[pos + i] == lit[i];
 */
-bool xb_topic_lit(const uint8_t *t, size_t len, size_t pos, const uint8_t *lit, size_t n)
+bool xb_topic_lit(const uint8_t *t, size_t len, size_t pos, const char *lit, size_t n)
 {
   bool eq = false;
   if (n <= len - pos) {
@@ -111,7 +111,7 @@ bool xb_topic_lit(const uint8_t *t, size_t len, size_t pos, const uint8_t *lit, 
         loop assigns i;
         loop variant n - i;
     */
-    while (i < n && t[pos + i] == lit[i])
+    while (i < n && (int)t[pos + i] == (int)lit[i])
       i++;
     eq = i == n;
   }

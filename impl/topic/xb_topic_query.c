@@ -5,7 +5,6 @@
  */
 #include "topic/xb_topic_int.h"
 
-#define LIT(s) ((const uint8_t *)(s))
 #define BIT(p) (1u << (p))
 
 /* The name t[off .. off+n-1] is exactly lit. */
@@ -14,7 +13,7 @@
     requires off <= len && n <= len - off;
     assigns \nothing;
 */
-static bool is(const uint8_t *t, size_t len, size_t off, size_t n, const uint8_t *lit,
+static bool is(const uint8_t *t, size_t len, size_t off, size_t n, const char *lit,
                size_t ln)
 {
   return n == ln && xb_topic_lit(t, len, off, lit, ln);
@@ -29,37 +28,37 @@ static bool is(const uint8_t *t, size_t len, size_t off, size_t n, const uint8_t
 static xb_topic_param lookup(const uint8_t *t, size_t len, size_t off, size_t n)
 {
   xb_topic_param k = XB_TOPIC_P_COUNT;
-  if (is(t, len, off, n, LIT("start"), 5))
+  if (is(t, len, off, n, "start", 5))
     k = XB_TOPIC_P_START;
-  else if (is(t, len, off, n, LIT("end"), 3))
+  else if (is(t, len, off, n, "end", 3))
     k = XB_TOPIC_P_END;
-  else if (is(t, len, off, n, LIT("duration"), 8))
+  else if (is(t, len, off, n, "duration", 8))
     k = XB_TOPIC_P_DURATION;
-  else if (is(t, len, off, n, LIT("interval"), 8))
+  else if (is(t, len, off, n, "interval", 8))
     k = XB_TOPIC_P_INTERVAL;
-  else if (is(t, len, off, n, LIT("interval_type"), 13))
+  else if (is(t, len, off, n, "interval_type", 13))
     k = XB_TOPIC_P_INTERVAL_TYPE;
-  else if (is(t, len, off, n, LIT("find_previous"), 13))
+  else if (is(t, len, off, n, "find_previous", 13))
     k = XB_TOPIC_P_FIND_PREVIOUS;
-  else if (is(t, len, off, n, LIT("limit"), 5))
+  else if (is(t, len, off, n, "limit", 5))
     k = XB_TOPIC_P_LIMIT;
-  else if (is(t, len, off, n, LIT("datastreams"), 11))
+  else if (is(t, len, off, n, "datastreams", 11))
     k = XB_TOPIC_P_DATASTREAMS;
-  else if (is(t, len, off, n, LIT("show_user"), 9))
+  else if (is(t, len, off, n, "show_user", 9))
     k = XB_TOPIC_P_SHOW_USER;
-  else if (is(t, len, off, n, LIT("feed_id"), 7))
+  else if (is(t, len, off, n, "feed_id", 7))
     k = XB_TOPIC_P_FEED_ID;
-  else if (is(t, len, off, n, LIT("page"), 4))
+  else if (is(t, len, off, n, "page", 4))
     k = XB_TOPIC_P_PAGE;
-  else if (is(t, len, off, n, LIT("per_page"), 8))
+  else if (is(t, len, off, n, "per_page", 8))
     k = XB_TOPIC_P_PER_PAGE;
-  else if (is(t, len, off, n, LIT("q"), 1))
+  else if (is(t, len, off, n, "q", 1))
     k = XB_TOPIC_P_Q;
-  else if (is(t, len, off, n, LIT("tag"), 3))
+  else if (is(t, len, off, n, "tag", 3))
     k = XB_TOPIC_P_TAG;
-  else if (is(t, len, off, n, LIT("user"), 4))
+  else if (is(t, len, off, n, "user", 4))
     k = XB_TOPIC_P_USER;
-  else if (is(t, len, off, n, LIT("status"), 6))
+  else if (is(t, len, off, n, "status", 6))
     k = XB_TOPIC_P_STATUS;
   return k;
 }
@@ -118,19 +117,19 @@ static uint32_t unit_seconds(const uint8_t *t, size_t end, size_t p)
   /* The unit name is the value without its optional plural 's'. */
   if (n >= 1 && t[end - 1] == 's')
     n--;
-  if (is(t, end, p, n, LIT("second"), 6))
+  if (is(t, end, p, n, "second", 6))
     u = 1;
-  else if (is(t, end, p, n, LIT("minute"), 6))
+  else if (is(t, end, p, n, "minute", 6))
     u = 60;
-  else if (is(t, end, p, n, LIT("hour"), 4))
+  else if (is(t, end, p, n, "hour", 4))
     u = 3600;
-  else if (is(t, end, p, n, LIT("day"), 3))
+  else if (is(t, end, p, n, "day", 3))
     u = 86400;
-  else if (is(t, end, p, n, LIT("week"), 4))
+  else if (is(t, end, p, n, "week", 4))
     u = 604800;
-  else if (is(t, end, p, n, LIT("month"), 5))
+  else if (is(t, end, p, n, "month", 5))
     u = 2592000;
-  else if (is(t, end, p, n, LIT("year"), 4))
+  else if (is(t, end, p, n, "year", 4))
     u = 31536000;
   return u;
 }
@@ -237,7 +236,29 @@ static bool ds_list(const uint8_t *t, size_t off, size_t end)
     requires \separated(num, wide, t + (0 .. len - 1));
     assigns *num, *wide;
     ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_PARAM_VALUE;
-    ensures \result == XB_TOPIC_OK ==> xb_val(t, off, n, k, *num, *wide);
+    behavior time:
+      assumes k == XB_TOPIC_P_START || k == XB_TOPIC_P_END;
+      ensures \result == XB_TOPIC_OK ==> xb_val(t, off, n, k, *num, *wide);
+    behavior duration:
+      assumes k == XB_TOPIC_P_DURATION;
+      ensures \result == XB_TOPIC_OK ==> xb_val(t, off, n, k, *num, *wide);
+    behavior interval:
+      assumes k == XB_TOPIC_P_INTERVAL;
+      ensures \result == XB_TOPIC_OK ==> xb_val(t, off, n, k, *num, *wide);
+    behavior number:
+      assumes k == XB_TOPIC_P_LIMIT || k == XB_TOPIC_P_PER_PAGE || k == XB_TOPIC_P_PAGE
+              || k == XB_TOPIC_P_FEED_ID;
+      ensures \result == XB_TOPIC_OK ==> xb_val(t, off, n, k, *num, *wide);
+    behavior words:
+      assumes k == XB_TOPIC_P_INTERVAL_TYPE || k == XB_TOPIC_P_FIND_PREVIOUS
+              || k == XB_TOPIC_P_SHOW_USER || k == XB_TOPIC_P_STATUS;
+      ensures \result == XB_TOPIC_OK ==> xb_val(t, off, n, k, *num, *wide);
+    behavior text:
+      assumes k == XB_TOPIC_P_DATASTREAMS || k == XB_TOPIC_P_Q || k == XB_TOPIC_P_TAG
+              || k == XB_TOPIC_P_USER;
+      ensures \result == XB_TOPIC_OK ==> xb_val(t, off, n, k, *num, *wide);
+    complete behaviors;
+    disjoint behaviors;
 */
 static xb_topic_status check_value(const uint8_t *t, size_t len, size_t off, size_t n,
                                    xb_topic_param k, uint32_t *num, int64_t *wide)
@@ -268,11 +289,11 @@ static xb_topic_status check_value(const uint8_t *t, size_t len, size_t off, siz
     }
     w = (int64_t)round_interval(v);
   } else if (k == XB_TOPIC_P_INTERVAL_TYPE) {
-    ok = is(t, len, off, n, LIT("discrete"), 8);
+    ok = is(t, len, off, n, "discrete", 8);
     v = 1;
   } else if (k == XB_TOPIC_P_FIND_PREVIOUS || k == XB_TOPIC_P_SHOW_USER) {
-    v = is(t, len, off, n, LIT("true"), 4) ? 1u : 0u;
-    ok = v == 1 || is(t, len, off, n, LIT("false"), 5);
+    v = is(t, len, off, n, "true", 4) ? 1u : 0u;
+    ok = v == 1 || is(t, len, off, n, "false", 5);
   } else if (k == XB_TOPIC_P_LIMIT || k == XB_TOPIC_P_PER_PAGE) {
     ok = whole_num(t, off, end, 1000u, &v);
   } else if (k == XB_TOPIC_P_PAGE) {
@@ -287,13 +308,13 @@ static xb_topic_status check_value(const uint8_t *t, size_t len, size_t off, siz
     ok = n <= XB_TOPIC_LOGIN_MAX && xb_topic_scan_word(t, end, off) == end;
   } else {
     /* XB_TOPIC_P_STATUS */
-    if (is(t, len, off, n, LIT("live"), 4)) {
+    if (is(t, len, off, n, "live", 4)) {
       v = XB_TOPIC_STATUS_LIVE;
       ok = true;
-    } else if (is(t, len, off, n, LIT("frozen"), 6)) {
+    } else if (is(t, len, off, n, "frozen", 6)) {
       v = XB_TOPIC_STATUS_FROZEN;
       ok = true;
-    } else if (is(t, len, off, n, LIT("all"), 3)) {
+    } else if (is(t, len, off, n, "all", 3)) {
       v = XB_TOPIC_STATUS_ALL;
       ok = true;
     }
@@ -326,15 +347,58 @@ static xb_topic_status check_combination(const xb_topic *r)
   return st;
 }
 
+/* Record parameter k, absent so far, whose value t[off .. off+n-1] passed check_value. */
+/*@ requires \valid_read(t + (0 .. len - 1));
+    requires \valid(out) && \separated(out, t + (0 .. len - 1));
+    requires 0 <= k < XB_TOPIC_P_COUNT;
+    requires xb_query_ok(t, out, lo, len);
+    requires !out->params[k].present;
+    requires lo <= off && 1 <= n && off + n <= len;
+    requires xb_all_valch(t, off, n);
+    requires xb_val(t, off, n, k, num, wide);
+    assigns out->params[k], out->start_us, out->end_us, out->duration_s, out->interval_s;
+    ensures xb_query_ok(t, out, lo, len);
+    ensures out->params[k].present;
+*/
+static void store(const uint8_t *t, size_t len, size_t lo, xb_topic *out, xb_topic_param k,
+                  size_t off, size_t n, uint32_t num, int64_t wide)
+{
+  (void)t;
+  (void)len;
+  (void)lo; /* the contract states the slot's rule over t[lo .. len-1] */
+  out->params[k].present = true;
+  out->params[k].value.off = off;
+  out->params[k].value.len = n;
+  out->params[k].num = num;
+  if (k == XB_TOPIC_P_START)
+    out->start_us = wide;
+  else if (k == XB_TOPIC_P_END)
+    out->end_us = wide;
+  else if (k == XB_TOPIC_P_DURATION)
+    out->duration_s = (uint64_t)wide;
+  else if (k == XB_TOPIC_P_INTERVAL)
+    out->interval_s = (uint32_t)wide;
+  /*@ assert xb_param_ok(t, out, k, lo, len); */
+  /*@ assert frame: \forall integer j; 0 <= j < XB_TOPIC_P_COUNT && j != k ==>
+        out->params[j].present == \at(out->params[j].present, Pre)
+        && out->params[j].value.off == \at(out->params[j].value.off, Pre)
+        && out->params[j].value.len == \at(out->params[j].value.len, Pre)
+        && out->params[j].num == \at(out->params[j].num, Pre)
+        && xb_wide(out, j) == \at(xb_wide(out, j), Pre); */
+  /*@ assert others: \forall integer j; 0 <= j < XB_TOPIC_P_COUNT && j != k ==>
+        xb_param_ok(t, out, j, lo, len); */
+}
+
 /*
- * query = param *( "&" param ), param = pname "=" pvalue, over out->query (the bytes
- * after '?'), with every slot absent on entry. Names are checked before values so a
- * repeated or unknown name is reported as such (XB-TOPIC-16).
+ * query = param *( "&" param ), param = pname "=" pvalue, over t[qoff .. len-1] (the
+ * bytes after '?') of a request on res, with every slot absent on entry. Names are
+ * checked before values so a repeated or unknown name is reported as such
+ * (XB-TOPIC-16).
  */
 /*@ requires \valid_read(t + (0 .. len - 1));
     requires \valid(out) && \separated(out, t + (0 .. len - 1));
-    requires out->query.off <= len && out->query.off + out->query.len == len;
-    requires 0 <= out->resource < XB_TOPIC_RESOURCE_COUNT;
+    requires qoff <= len;
+    requires 0 <= res < XB_TOPIC_RESOURCE_COUNT;
     requires \forall integer k; 0 <= k < XB_TOPIC_P_COUNT ==> !out->params[k].present;
     assigns out->params[0 .. XB_TOPIC_P_COUNT - 1], out->start_us, out->end_us,
             out->duration_s, out->interval_s;
@@ -342,15 +406,19 @@ static xb_topic_status check_combination(const xb_topic *r)
          || \result == XB_TOPIC_UNKNOWN_PARAM || \result == XB_TOPIC_DUPLICATE_PARAM
          || \result == XB_TOPIC_BAD_PARAM_VALUE || \result == XB_TOPIC_PARAM_NOT_ALLOWED
          || \result == XB_TOPIC_PARAM_CONFLICT;
-    ensures \result == XB_TOPIC_OK ==> xb_query_ok(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_query_ok(t, out, qoff, len);
 */
-xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, xb_topic *out)
+xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, size_t qoff,
+                                     xb_topic_resource res, xb_topic *out)
 {
-  size_t p = out->query.off;
-  uint32_t allowed = allowed_params(out->resource);
+  size_t p = qoff;
+  uint32_t allowed = allowed_params(res);
   xb_topic_status st = p == len ? XB_TOPIC_BAD_QUERY : XB_TOPIC_OK; /* "...json?" */
-  /*@ loop invariant out->query.off <= p <= len;
-      loop invariant xb_query_ok(t, out);
+  /*@ loop invariant qoff <= p <= len;
+      loop invariant xb_query_ok(t, out, qoff, len);
+      loop invariant st == XB_TOPIC_OK || st == XB_TOPIC_BAD_QUERY
+                  || st == XB_TOPIC_UNKNOWN_PARAM || st == XB_TOPIC_DUPLICATE_PARAM
+                  || st == XB_TOPIC_BAD_PARAM_VALUE || st == XB_TOPIC_PARAM_NOT_ALLOWED;
       loop assigns p, st, out->params[0 .. XB_TOPIC_P_COUNT - 1], out->start_us,
                    out->end_us, out->duration_s, out->interval_s;
       loop variant len - p + (st == XB_TOPIC_OK ? 1 : 0);
@@ -368,25 +436,14 @@ xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, xb_topic *out
         st = XB_TOPIC_DUPLICATE_PARAM;
       } else if (ve == vs || (ve < len && t[ve] != '&')) {
         st = XB_TOPIC_BAD_QUERY; /* empty value or a byte outside pvalue */
-      } else if ((allowed & BIT(k)) == 0) {
+      } else if (((allowed >> k) & 1u) == 0) {
         st = XB_TOPIC_PARAM_NOT_ALLOWED;
       } else {
         uint32_t num = 0;
         int64_t wide = 0;
         st = check_value(t, len, vs, ve - vs, k, &num, &wide);
         if (st == XB_TOPIC_OK) {
-          out->params[k].present = true;
-          out->params[k].value.off = vs;
-          out->params[k].value.len = ve - vs;
-          out->params[k].num = num;
-          if (k == XB_TOPIC_P_START)
-            out->start_us = wide;
-          else if (k == XB_TOPIC_P_END)
-            out->end_us = wide;
-          else if (k == XB_TOPIC_P_DURATION)
-            out->duration_s = (uint64_t)wide;
-          else if (k == XB_TOPIC_P_INTERVAL)
-            out->interval_s = (uint32_t)wide;
+          store(t, len, qoff, out, k, vs, ve - vs, num, wide);
           p = ve;
           if (p < len) {
             p++; /* the '&' */
