@@ -432,8 +432,9 @@ void cf_unique_id(char *out, size_t n) {
 }
 
 void cf_build_connect(cf_buf *out, const cf_connect_opts *o) {
-  int level = o->level ? o->level : 4;
+  int level = o->level_zero ? 0 : o->level ? o->level : 4;
   const char *proto = o->proto ? o->proto : (level == 3 ? "MQIsdp" : "MQTT");
+  if (o->level_zero && o->proto == NULL) proto = "MQTT";
   cf_buf body = {0};
   cf_buf_cstr(&body, proto);
   cf_buf_u8(&body, (unsigned)level);

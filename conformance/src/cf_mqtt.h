@@ -86,7 +86,8 @@ bool cf_wait_closed(cf_conn *c, int timeout_ms, size_t *extra);
 
 /* CONNECT options. Zero-initialise, then set what differs from a clean level-4 CONNECT. */
 typedef struct cf_connect_opts {
-  int level;              /* 0 means 4 */
+  int level;              /* 0 means 4 (level_zero sends a literal 0) */
+  bool level_zero;
   const char *proto;      /* NULL: "MQTT" for level 4, "MQIsdp" for level 3 */
   const char *client_id;  /* NULL: a unique one; "" for the empty id */
   size_t client_id_len;   /* 0: strlen(client_id) */

@@ -15,7 +15,9 @@ static const char *ds_topic(const char *feed, const char *ds) {
 
 /* Refused with rc on a fresh connection. */
 static void refused(const cf_connect_opts *o, unsigned rc) {
-  cf_conn *c = cf_open("C");
+  int level = o->level_zero ? 0 : o->level ? o->level : 4;
+  const char *proto = o->proto ? o->proto : level == 3 ? "MQIsdp" : "MQTT";
+  cf_conn *c = cf_open(cf_fmt("%s/%d", proto, level));
   cf_expect_refused(c, o, rc);
   cf_conn_close(c);
 }
@@ -115,6 +117,11 @@ START_TEST(anonymous_with_prefix_key) {
   char *v = cf_uvalue("pfx");
   cf_publish(c, dst, cf_fmt("{\"current_value\":\"%s\"}", v), 1);
   cf_pkt p;
+  /* The feed subscription was made first, so its notification comes first (XB-SUB-19). */
+  cf_expect_delivery(c, t, 0, &p, "after the prefix-key write (XB-AUTH-9)");
+  if (strstr(p.payload, v) == NULL)
+    cf_fail("the feed notification does not carry the written value %s\n  got: %s", v, p.payload);
+  cf_pkt_free(&p);
   cf_expect_delivery(c, dst, 0, &p, "after the prefix-key write (XB-AUTH-9)");
   if (strstr(p.payload, v) == NULL)
     cf_fail("the notification does not carry the written value %s\n  got: %s", v, p.payload);
@@ -174,6 +181,7 @@ START_TEST(other_levels_refused) {
     cf_connect_opts o = {0};
     o.proto = cases[i].proto;
     o.level = cases[i].level;
+    o.level_zero = cases[i].level == 0;
     o.user = cf_fx.key_master;
     refused(&o, 1);
   }
@@ -471,7 +479,7 @@ void cf_area_connect(cf_reg *r) {
          "empty, short, long or badly spelled user names get CONNACK 04");
   CF_ADD(r, anonymous_connection, "XB-AUTH-5 XB-AUTHZ-17 XB-AUTHZ-20",
          "no user name: accepted, public feed readable, private feed and datastream not");
-  CF_ADD(r, anonymous_with_prefix_key, "XB-AUTH-9 XB-AUTH-10 XB-SUB-2",
+  CF_ADD(r, anonymous_with_prefix_key, "XB-AUTH-9 XB-AUTH-10 XB-SUB-2 XB-SUB-19",
          "an anonymous connection reads and writes with a topic's key prefix");
   CF_ADD(r, prefix_overrides_username, "XB-AUTH-9 XB-AUTH-10 XB-AUTH-12",
          "the prefix key, valid, unknown or weaker, replaces the user name key for its request");
