@@ -545,6 +545,27 @@ START_TEST(level3_client_id_is_1_to_23_bytes_XB_MQTT_28)
 }
 END_TEST
 
+START_TEST(level3_client_id_limit_counts_bytes_not_characters_XB_MQTT_28)
+/* XB-MQTT-28 [MQTT-3.1.3-9]: 23 bytes of UTF-8, so 8 euro signs (24 bytes) are too many
+ * although they are 8 characters, and 7 (21 bytes) are fine. */
+{
+  uint8_t id[24];
+  for (size_t i = 0; i < 24; i += 3) {
+    id[i] = 0xE2;
+    id[i + 1] = 0x82;
+    id[i + 2] = 0xAC;
+  }
+  xb_connect_spec c = xb_connect_default(3);
+  c.client_id = id;
+  c.client_id_len = 24;
+  xb_mqtt_connect out;
+  ck_assert_int_eq(decode(&c, &out, NULL), XB_MQTT_BAD_CLIENT_ID);
+  c.client_id_len = 21;
+  ck_assert_int_eq(decode(&c, &out, NULL), XB_MQTT_OK);
+  ck_assert_uint_eq(out.client_id.len, 21);
+}
+END_TEST
+
 START_TEST(level4_empty_client_id_needs_clean_session_XB_MQTT_29)
 /* XB-MQTT-29 XB-MQTT-30 [MQTT-3.1.3-8] [MQTT-3.1.3-6] [MQTT-3.1.3-7] */
 {
@@ -745,6 +766,7 @@ Suite *xb_suite_mqtt_connect(void)
   tcase_add_test(tc, will_topic_must_be_non_empty_without_wildcards_XB_MQTT_27);
   tcase_add_test(tc, maximal_strings_of_65535_bytes_are_accepted_XB_MQTT_11);
   tcase_add_test(tc, level3_client_id_is_1_to_23_bytes_XB_MQTT_28);
+  tcase_add_test(tc, level3_client_id_limit_counts_bytes_not_characters_XB_MQTT_28);
   tcase_add_test(tc, level4_empty_client_id_needs_clean_session_XB_MQTT_29);
   tcase_add_test(tc, level4_client_id_longer_than_23_bytes_is_accepted_XB_MQTT_31);
   tcase_add_test(tc, malformation_takes_precedence_over_client_id_refusal_XB_MQTT_32);

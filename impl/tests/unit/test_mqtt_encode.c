@@ -119,6 +119,20 @@ START_TEST(connack_never_has_session_present_with_a_refusal_XB_MQTT_34)
 }
 END_TEST
 
+START_TEST(connack_reserved_return_codes_are_not_encoded_XB_MQTT_35)
+/* XB-MQTT-35 [§3.2.2.3]: 6..255 are reserved; a server never sends them. */
+{
+  for (unsigned code = 6; code < 256; code++) {
+    guarded g = guarded_new(4);
+    size_t w = 0;
+    ck_assert_msg(xb_mqtt_encode_connack(g.buf, 4, false, (uint8_t)code, &w) != XB_MQTT_OK,
+                  "CONNACK code %u encoded", code);
+    ck_assert(untouched_outside(&g, 0));
+    guarded_free(&g);
+  }
+}
+END_TEST
+
 /* ------------------------------------------------------------------ PUBLISH */
 
 typedef struct {
@@ -457,6 +471,7 @@ Suite *xb_suite_mqtt_encode(void)
   tcase_add_test(tc, varint_size_boundaries_XB_MQTT_57);
   tcase_add_test(tc, connack_bytes_XB_MQTT_34);
   tcase_add_test(tc, connack_never_has_session_present_with_a_refusal_XB_MQTT_34);
+  tcase_add_test(tc, connack_reserved_return_codes_are_not_encoded_XB_MQTT_35);
   tcase_add_test(tc, publish_header_bytes_XB_MQTT_44);
   tcase_add_test(tc, publish_header_remaining_length_boundaries_XB_MQTT_57);
   tcase_add_test(tc, publish_too_large_is_refused_XB_MQTT_57);

@@ -280,6 +280,26 @@ START_TEST(too_large_is_reported_from_the_header_alone_XB_MQTT_5)
 }
 END_TEST
 
+START_TEST(limit_applies_to_the_packet_not_to_the_bytes_buffered_XB_MQTT_5)
+/* XB-MQTT-5: bytes of the next packet already received do not count against the limit
+ * of this one. */
+{
+  for (size_t t = 0; t < N_RECEIVABLE; t++) {
+    xb_tb s;
+    xb_tb_init(&s);
+    ck_assert(xb_sample_packet(&s, receivable[t], 3));
+    size_t first = s.len;
+    ck_assert(xb_sample_packet(&s, 3, 4));
+    ck_assert(xb_sample_packet(&s, 1, 4));
+    xb_mqtt_frame f;
+    ck_assert_int_eq(frame(s.p, s.len, first, &f), XB_MQTT_OK);
+    ck_assert_uint_eq(f.total_len, first);
+    ck_assert_int_eq(frame(s.p, s.len, first - 1, &f), XB_MQTT_TOO_LARGE);
+    xb_tb_free(&s);
+  }
+}
+END_TEST
+
 START_TEST(types_a_server_never_receives_are_malformed_XB_MQTT_6)
 /* XB-MQTT-6 XB-MQTT-4 [MQTT-4.8.0-1]: 0, 15, CONNACK, SUBACK, UNSUBACK, PINGRESP, detected
  * on the first byte, whatever the flags and the rest. */
@@ -438,6 +458,7 @@ Suite *xb_suite_mqtt_frame(void)
   tcase_add_test(tc, five_byte_remaining_length_is_malformed_XB_MQTT_2);
   tcase_add_test(tc, non_minimal_remaining_length_is_malformed_XB_MQTT_3);
   tcase_add_test(tc, too_large_is_reported_from_the_header_alone_XB_MQTT_5);
+  tcase_add_test(tc, limit_applies_to_the_packet_not_to_the_bytes_buffered_XB_MQTT_5);
   tcase_add_test(tc, types_a_server_never_receives_are_malformed_XB_MQTT_6);
   tcase_add_test(tc, fixed_header_flags_per_type_XB_MQTT_7);
   tcase_add_test(tc, publish_flags_qos3_and_dup_qos0_are_malformed_XB_MQTT_8);

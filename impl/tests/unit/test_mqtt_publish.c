@@ -386,6 +386,7 @@ Suite *xb_suite_mqtt_publish(void)
   tcase_add_test(tc, publish_topic_control_characters_are_accepted_XB_MQTT_14);
   suite_add_tcase(s, tc);
   TCase *ta = tcase_create("acks");
+  tcase_set_timeout(ta, 30);
   tcase_add_test(ta, acks_carry_exactly_a_packet_id_XB_MQTT_42);
   tcase_add_test(ta, ack_flags_pubrel_0010_others_0000_XB_MQTT_7);
   tcase_add_test(ta, ack_body_other_than_two_bytes_is_malformed_XB_MQTT_10);

@@ -225,6 +225,16 @@ START_TEST(subscribe_maximal_filter_is_accepted_XB_MQTT_11)
 }
 END_TEST
 
+START_TEST(wildcard_placement_is_not_checked_by_the_codec_XB_MQTT_48)
+/* XB-MQTT-48: filters MQTT 3.1.1 §4.7.1 would call misplaced wildcards ("a+b", "#/a",
+ * "a/#/b", "++") are well-formed here; the session acknowledges and never routes them. */
+{
+  static const entry e[] = {{"a+b", 3, 0}, {"#/a", 3, 1}, {"a/#/b", 5, 2}, {"++", 2, 0}, {"a#", 2, 0}};
+  check_iterates(true, 77, e, 5);
+  check_iterates(false, 77, e, 5);
+}
+END_TEST
+
 START_TEST(unsubscribe_filters_are_iterated_in_order_XB_MQTT_51)
 /* XB-MQTT-51 [MQTT-3.10.3-1] [MQTT-3.10.3-2] */
 {
@@ -288,6 +298,7 @@ Suite *xb_suite_mqtt_subscribe(void)
   tcase_add_test(tc, subscribe_filter_must_be_valid_utf8_XB_MQTT_46);
   tcase_add_test(tc, subscribe_incomplete_or_trailing_entry_is_malformed_XB_MQTT_45);
   tcase_add_test(tc, subscribe_maximal_filter_is_accepted_XB_MQTT_11);
+  tcase_add_test(tc, wildcard_placement_is_not_checked_by_the_codec_XB_MQTT_48);
   tcase_add_test(tc, unsubscribe_filters_are_iterated_in_order_XB_MQTT_51);
   tcase_add_test(tc, unsubscribe_body_has_no_qos_bytes_XB_MQTT_51);
   tcase_add_test(tc, next_filter_refuses_entries_that_do_not_fit_XB_MQTT_45);
