@@ -13,7 +13,7 @@ B = None
 DEV = FEED = MASTER = None
 LIMITS = ["--max-packet-size", "4096", "--max-payload-size", "1000", "--max-connections", "12",
           "--connect-timeout", "1", "--max-subscriptions", "3", "--max-inflight-qos2", "2",
-          "--max-topic-length", "100"]
+          "--max-topic-length", "100", "--max-datapoints", "2"]
 
 
 def provision(b):
@@ -85,10 +85,11 @@ def first_packet_must_be_connect():
     B.wait_log(r"warn protocol-violation conn=\d+ ip=127\.0\.0\.1 client=- ", start=m)
 
 
-@test("XB-LIM-1", "XB-MQTT-5", "XB-ERR-8")
+@test("XB-LIM-1", "XB-MQTT-5", "XB-ERR-8", "XB-LIM-3")
 def packet_too_large():
     m = B.log_mark()
-    c = Client(B.port, client_id="big", user=DEV)
+    # A level-3 client with a key meets the same limits as any other (XB-LIM-3).
+    c = Client(B.port, client_id="big", user=DEV, level=3)
     c.send(b"\x30\xa0\x1f")  # announces 4000 + 3 bytes: within the limit of 4096
     c.send(b"\x00\x01a" + b"x" * 3997)
     c.send(b"\xc0\x00")
@@ -168,6 +169,20 @@ def topic_and_payload_limits():
     assert c.expect(4)[2] == b"\x00\x03"  # acknowledged, not parsed
     B.wait_log(r"warn payload-too-large .*client=lim", start=m)
     c.expect_silence(0.3)  # and not executed (nothing stored, no notification)
+
+
+@test("XB-LIM-8", "XB-ERR-44")
+def too_many_datapoints():
+    m = B.log_mark()
+    c = Client(B.port, client_id="dps", user=DEV)
+    pts = lambda n: json.dumps({"datapoints": [{"at": "2013-04-23T12:00:%02dZ" % i, "value": str(i)}
+                                               for i in range(n)]})
+    c.send(publish_packet(ds() .replace(".json", "/datapoints.json"), pts(3), qos=1, pid=1))
+    c.expect(4)
+    B.wait_log(r"warn too-many-datapoints .*client=dps", start=m)
+    c.send(publish_packet(ds().replace(".json", "/datapoints.json"), pts(2), qos=1, pid=2))
+    c.expect(4)
+    B.wait_log(r"request-ok .*client=dps .*op=publish", start=m)
 
 
 if __name__ == "__main__":

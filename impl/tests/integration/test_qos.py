@@ -47,7 +47,7 @@ def qos1_puback_after_commit():
     assert current() == "q1"  # visible to every later request
 
 
-@test("XB-MQTT-41", "XB-MAP-13")
+@test("XB-MQTT-41", "XB-MAP-13", "XB-MAP-20")
 def qos2_exactly_once():
     m = B.log_mark()
     c = Client(B.port, client_id="q2", user=DEV)
@@ -69,21 +69,28 @@ def qos2_exactly_once():
     assert executed(r"(request-ok|warn \S+) [^\n]*client=q2 [^\n]*op=publish", m) >= 3
 
 
-@test("XB-MAP-16", "XB-AUTHZ-25", "XB-ERR-42", "XB-TOPIC-34")
+@test("XB-MAP-16", "XB-AUTHZ-25", "XB-ERR-42", "XB-ERR-43", "XB-TOPIC-34", "XB-MAP-11", "XB-ERR-4")
 def acknowledged_whatever_the_outcome():
     m = B.log_mark()
     c = Client(B.port, client_id="bad", user=DEV)
+    before = current()
     cases = [(ds(), "{not json", "bad-payload"), ("/v2/feeds/999999.json", "{}", "not-found"),
-             ("no/such/topic", "x", "not-api-topic"), (ds() + "?duration=1hour", "{}", "bad-query")]
+             ("no/such/topic", "x", "not-api-topic"), (ds() + "?duration=1hour", "{}", "bad-query"),
+             ("/v2/feeds/%s.json" % FEED, '{"title":""}', "invalid"),
+             (ds(), '{"current_value":"x","at":"not a time"}', "invalid"),
+             ("/v2/feeds/%s/datastreams.json" % FEED, '{"datastreams":[{"id":"temperature"}]}', "conflict")]
     for i, (topic, payload, reason) in enumerate(cases, 1):
         c.send(publish_packet(topic, payload, qos=1, pid=i))
         assert c.expect(4)[2] == bytes([0, i])
         c.send(publish_packet(topic, payload, qos=2, pid=100 + i))
         assert c.expect(5)[2] == bytes([0, 100 + i])
         B.wait_log(r"warn %s [^\n]*client=bad [^\n]*op=publish" % reason, start=m)
+    # Only PUBACK / PUBREC came back (no error of any kind), and nothing was changed.
+    c.expect_silence()
+    assert current() == before
 
 
-@test("XB-MAP-18", "XB-SUB-12")
+@test("XB-MAP-18", "XB-SUB-12", "XB-MAP-12", "XB-SUB-18")
 def ack_before_own_notification():
     c = Client(B.port, client_id="order", user=DEV)
     c.send(subscribe_packet(1, ds()))
@@ -94,6 +101,23 @@ def ack_before_own_notification():
     for i in range(5):
         assert c.expect(4)[2] == bytes([0, i + 1])
         assert json.loads(c.expect_publish(ds(), retain=False))["current_value"] == "o%d" % i
+
+
+@test("XB-MAP-19", "XB-EXC-4")
+def retain_flag_ignored():
+    m = B.log_mark()
+    c = Client(B.port, client_id="ret", user=DEV)
+    c.send(publish_packet(ds(), '{"current_value":"retained?"}', qos=1, pid=1, retain=True))
+    c.expect(4)
+    assert current() == "retained?"  # executed like any other write
+    # A zero-length retained PUBLISH removes nothing: an ordinary, invalid write.
+    c.send(publish_packet(ds(), b"", qos=1, pid=2, retain=True))
+    c.expect(4)
+    B.wait_log(r"warn bad-payload [^\n]*client=ret ", start=m)
+    # What a new subscriber gets is the resource's state, not a stored message.
+    c.send(publish_packet(ds(), '{"current_value":"later"}', qos=1, pid=3))
+    c.expect(4)
+    assert current() == "later"
 
 
 @test("XB-MQTT-40", "XB-MQTT-41")

@@ -5,6 +5,8 @@ to every subscriber including the writer; silent denials; isolation of non-API a
 wildcard topics (spec/subscribe.md, spec/topics.md §1, spec/scope.md XB-SCOPE-5)."""
 import json
 import queue
+import socket
+import struct
 import subprocess
 import threading
 
@@ -114,7 +116,7 @@ def isolation_of_non_api_topics():
     assert out == "", out
 
 
-@test("XB-MAP-22", "XB-MAP-24", "XB-MQTT-52", "XB-SUB-25")
+@test("XB-MAP-22", "XB-MAP-23", "XB-MAP-24", "XB-MQTT-52", "XB-SUB-25")
 def unsubscribe():
     s = Client(B.port, client_id="unsub")
     s.send(subscribe_packet(1, ds()))
@@ -126,6 +128,23 @@ def unsubscribe():
     w.send(publish_packet(ds(), '{"current_value":"14"}', qos=1, pid=1))
     w.expect(4)
     s.expect_silence(0.3)
+
+
+@test("XB-SCOPE-14", "XB-TRANS-24")
+def reset_subscriber_does_not_kill():
+    s = Client(B.port, client_id="rst")
+    s.send(subscribe_packet(1, "/v2/feeds/%s.json" % FEED))
+    s.expect(9)
+    s.expect_publish("/v2/feeds/%s.json" % FEED, retain=True)
+    # Closed with a reset (linger 0): the bridge's next writes meet EPIPE / ECONNRESET.
+    s.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.sock.close()
+    w = Client(B.port, client_id="w-rst", user=DEV)
+    for i in range(20):
+        w.send(publish_packet(ds(), '{"current_value":"r%d"}' % i, qos=1, pid=i + 1))
+        w.expect(4)
+    B.wait_log(r"warn (socket-error|peer-closed) .*client=rst ")
+    w.expect_silence()  # still served
 
 
 @test("XB-SUB-2", "XB-SUB-6", "XB-SUB-12", "XB-MQTT-44")

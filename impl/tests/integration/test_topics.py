@@ -230,5 +230,22 @@ def publish_rejections():
     assert s is not None
 
 
+@test("XB-MAP-9", "XB-AUTHZ-2", "XB-MAP-10", "XB-TOPIC-36")
+def order_of_checks():
+    t = "/v2/feeds/%s/datastreams/temperature.json" % FEED
+    # Query before payload size and key; key before parsing: a request that would fail
+    # several steps is reported by the first (XB-MAP-9).
+    u = "UnknownKeyUnknownKey" + t
+    assert write(u + "?limit=5", "x" * 70000) == "warn bad-query"
+    assert write(u, "x" * 70000) == "warn payload-too-large"
+    assert write(u, "{not json") == "warn unknown-key"
+    assert write("/v2/feeds/999999/datastreams/temperature.json", "{not json", DEV) == "warn not-found"
+    assert write("/v2/feeds/%s.json" % FEED, "{not json", None) == "warn forbidden"
+    assert write("/v2/keys.csv", "{not json", MASTER) == "warn bad-format"
+    # SUBSCRIBE: method before query (XB-MAP-10, XB-TOPIC-36).
+    s, v = state("/v2/feeds/%s/datastreams.json?limit=5" % FEED, MASTER)
+    assert s is None and v == "warn method-not-allowed", v
+
+
 if __name__ == "__main__":
     run(provision)

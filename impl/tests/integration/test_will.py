@@ -141,5 +141,19 @@ def will_on_protocol_violation_once():
     w.expect_silence(0.3)
 
 
+@test("XB-WILL-1", "XB-MQTT-35")
+def refused_connect_registers_no_will():
+    w = watcher("s8", "watch8")
+    m = B.log_mark()
+    c = Client(B.port, connect=False)
+    c.send(connect_packet(client_id="refused", user="NoSuchKeyNoSuchKey", will_topic=ds("s8"),
+                          will_msg='{"current_value":"never"}'))
+    assert c.recv(5) == (2, 0, b"\x00\x04")
+    c.expect_closed()
+    B.wait_log(r"warn unknown-key .*client=refused", start=m)
+    w.expect_silence()
+    assert "op=will" not in B.log()[m:]
+
+
 if __name__ == "__main__":
     run(provision)

@@ -317,6 +317,43 @@ def main():
     return 1 if failed else 0
 
 
+REASONS = {
+    "malformed-packet", "protocol-violation", "bad-protocol-name", "bad-protocol-level",
+    "bad-client-id", "server-full", "unknown-key", "expired-key", "packet-too-large",
+    "connect-timeout", "keepalive-timeout", "tls-handshake", "tls-handshake-timeout",
+    "peer-closed", "socket-error", "takeover", "too-many-inflight", "slow-subscriber",
+    "unexpected-packet", "topic-too-long", "wildcard-filter", "not-api-topic", "bad-query",
+    "bad-format", "method-not-allowed", "payload-too-large", "not-found", "forbidden",
+    "source-ip", "bad-payload", "invalid", "conflict", "too-many-datapoints",
+    "too-many-subscriptions", "queue-full", "store-error", "will-unusable"}
+EVENTS = {"listening": "info", "listen-skipped": "info", "config": "info", "connect": "info",
+          "disconnect": "info", "shutdown": "info", "request-ok": "debug"}
+LINE_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z (error|warn|info|debug) (\S+)(?: (.*))?$")
+FIELDS_RE = re.compile(r'^conn=(\d+|-) ip=\S+ client=("(?:[^"\\]|\\.)*"|\S+) key=(-|[^ "*]{1,4}\*|"(?:[^"\\]|\\.){1,20}\*")'
+                       r'(?: op=(connect|publish|subscribe|delivery|will))?( topic=\S+| topic="(?:[^"\\]|\\.)*")?'
+                       r'( will=1)?( detail=.*)?$')
+
+
+def check_log(text):
+    """XB-ERR-1..3, XB-SCOPE-15/16, XB-AUTH-16: every line of a bridge's log has the form
+    of spec/errors.md §1, a known keyword at its level, and no key beyond 4 characters."""
+    seen = set()
+    for line in text.splitlines():
+        m = LINE_RE.match(line)
+        assert m, "log line not in the spec/errors.md format: %r" % line
+        level, word, rest = m.group(1), m.group(2), m.group(3) or ""
+        seen.add(word)
+        if word in REASONS:
+            want = "error" if word == "store-error" else "warn"
+        else:
+            assert word in EVENTS, "unknown log keyword %r: %r" % (word, line)
+            want = EVENTS[word]
+        assert level == want, "%s logged at %s, not %s: %r" % (word, level, want, line)
+        if word in REASONS or word in ("connect", "disconnect", "request-ok"):
+            assert FIELDS_RE.match(rest), "fields of %r" % line
+    return seen
+
+
 def run(provision=None, *extra):
     """Start a bridge, run the registered tests against it, stop it (exit status 0
     required, XB-SCOPE-11), and exit with the verdict."""
@@ -327,6 +364,13 @@ def run(provision=None, *extra):
     st = b.stop()
     if st != 0:
         print("xbridge exited with status %s after SIGTERM" % st)
+        rc = 1
+    try:
+        seen = check_log(b.log())
+        print("ok    %-52s %5s  XB-ERR-1 XB-ERR-2 XB-ERR-3 XB-MAP-15 XB-SCOPE-15 XB-SCOPE-16 XB-AUTH-16 (%d kinds)"
+              % ("log_lines_follow_spec", "", len(seen)))
+    except AssertionError as e:
+        print("FAIL  log_lines_follow_spec: %s" % e)
         rc = 1
     sys.exit(rc)
 

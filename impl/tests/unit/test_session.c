@@ -40,6 +40,7 @@ static int connack_code(int fd) {
 /* ------------------------------------------------------------------ CONNECT */
 
 START_TEST(test_connect_accepted_XB_MQTT_34) {
+  /* Checks XB-MQTT-34. */
   int fd = ts_adopt();
   ts_conn_opts o = {4, "dev-1", NULL, 30, true, NULL, NULL};
   ts_send_connect(fd, &o);
@@ -53,6 +54,7 @@ START_TEST(test_connect_accepted_XB_MQTT_34) {
 END_TEST
 
 START_TEST(test_connect_unknown_key_XB_AUTH_1) {
+  /* Checks XB-AUTH-1. */
   int fd = ts_adopt();
   ts_conn_opts o = {4, "c", "NoSuchKeyNoSuchKeyNoSuchKey", 0, true, NULL, NULL};
   ts_send_connect(fd, &o);
@@ -62,6 +64,7 @@ START_TEST(test_connect_unknown_key_XB_AUTH_1) {
 END_TEST
 
 START_TEST(test_connect_malformed_key_XB_AUTH_3) {
+  /* Checks XB-AUTH-3. */
   const char *bad[] = {"", "short", "has space in it 1234567"};
   for (size_t i = 0; i < 3; i++) {
     int fd = ts_adopt();
@@ -74,6 +77,7 @@ START_TEST(test_connect_malformed_key_XB_AUTH_3) {
 END_TEST
 
 START_TEST(test_connect_key_permissions_not_checked_XB_AUTH_6) {
+  /* Checks XB-AUTH-6. */
   /* bob's master key owns nothing here, and is accepted at CONNECT all the same. */
   int fd = ts_adopt();
   ts_conn_opts o = {4, "b", TS.bob, 0, true, NULL, NULL};
@@ -83,6 +87,7 @@ START_TEST(test_connect_key_permissions_not_checked_XB_AUTH_6) {
 END_TEST
 
 START_TEST(test_connect_bad_level_XB_MQTT_19) {
+  /* Checks XB-MQTT-19. */
   unsigned levels[] = {5, 3};
   const char *names[] = {"MQTT", "MQTT"};
   for (size_t i = 0; i < 2; i++) {
@@ -105,6 +110,7 @@ START_TEST(test_connect_bad_level_XB_MQTT_19) {
 END_TEST
 
 START_TEST(test_connect_bad_name_closed_XB_MQTT_18) {
+  /* Checks XB-MQTT-18. */
   int fd = ts_adopt();
   xb_connect_spec c = xb_connect_default(4);
   c.name = "MQTX";
@@ -121,6 +127,7 @@ START_TEST(test_connect_bad_name_closed_XB_MQTT_18) {
 END_TEST
 
 START_TEST(test_first_packet_not_connect_XB_MQTT_15) {
+  /* Checks XB-MQTT-15. */
   int fd = ts_adopt();
   ts_packet0(fd, 0xC0);
   ck_assert(ts_closed(fd, 20));
@@ -128,6 +135,7 @@ START_TEST(test_first_packet_not_connect_XB_MQTT_15) {
 END_TEST
 
 START_TEST(test_client_id_rules_XB_MQTT_28_XB_MQTT_31) {
+  /* Checks XB-MQTT-28, XB-MQTT-31. */
   /* Level 3: 24 bytes refused with 02. */
   int fd = ts_adopt();
   ts_conn_opts o = {3, "abcdefghijklmnopqrstuvwx", NULL, 0, true, NULL, NULL};
@@ -150,6 +158,7 @@ START_TEST(test_client_id_rules_XB_MQTT_28_XB_MQTT_31) {
 END_TEST
 
 START_TEST(test_empty_client_id_XB_MQTT_29_XB_MQTT_30) {
+  /* Checks XB-MQTT-29, XB-MQTT-30. */
   int fd = ts_adopt();
   ts_conn_opts o = {4, "", NULL, 0, false, NULL, NULL};
   ts_send_connect(fd, &o);
@@ -166,6 +175,7 @@ START_TEST(test_empty_client_id_XB_MQTT_29_XB_MQTT_30) {
 END_TEST
 
 START_TEST(test_second_connect_fires_will_XB_MQTT_16) {
+  /* Checks XB-MQTT-16. */
   ts_conn_opts o = {4, "w", TS.dev, 0, true, ds_topic(TS.pub), "{\"current_value\":\"lost\"}"};
   int fd = ts_connect_opts(&o);
   ts_send_connect(fd, &o);
@@ -178,6 +188,7 @@ END_TEST
 /* ------------------------------------------------------------------ PING, DISCONNECT */
 
 START_TEST(test_pingreq_XB_MQTT_53) {
+  /* Checks XB-MQTT-53. */
   int fd = ts_connect("p", NULL);
   ts_packet0(fd, 0xC0);
   ts_pkt *p = malloc(sizeof *p);
@@ -189,6 +200,7 @@ START_TEST(test_pingreq_XB_MQTT_53) {
 END_TEST
 
 START_TEST(test_disconnect_discards_will_XB_WILL_5) {
+  /* Checks XB-WILL-5. */
   ts_conn_opts o = {4, "d", TS.dev, 0, true, ds_topic(TS.pub), "{\"current_value\":\"gone\"}"};
   int fd = ts_connect_opts(&o);
   ts_packet0(fd, 0xE0);
@@ -200,6 +212,7 @@ START_TEST(test_disconnect_discards_will_XB_WILL_5) {
 END_TEST
 
 START_TEST(test_malformed_disconnect_fires_will_XB_WILL_5) {
+  /* Checks XB-WILL-5. */
   ts_conn_opts o = {4, "d", TS.dev, 0, true, ds_topic(TS.pub), "{\"current_value\":\"gone\"}"};
   int fd = ts_connect_opts(&o);
   uint8_t bad[3] = {0xE0, 1, 0}; /* DISCONNECT with a body: malformed (XB-MQTT-10) */
@@ -213,6 +226,7 @@ END_TEST
 /* ------------------------------------------------------------------ PUBLISH */
 
 START_TEST(test_qos1_acked_after_write_XB_MQTT_40) {
+  /* Checks XB-MQTT-40. */
   int fd = ts_connect("q1", TS.dev);
   ts_publish(fd, 1, 7, ds_topic(TS.pub), "{\"current_value\":\"11\"}");
   ts_expect_ack(fd, 4, 7);
@@ -229,6 +243,7 @@ START_TEST(test_qos1_acked_after_write_XB_MQTT_40) {
 END_TEST
 
 START_TEST(test_qos0_no_answer_XB_MAP_14) {
+  /* Checks XB-MAP-14. */
   int fd = ts_connect("q0", TS.dev);
   ts_publish(fd, 0, 0, ds_topic(TS.pub), "{\"current_value\":\"3\"}");
   ts_publish(fd, 0, 0, ds_topic(TS.pub), "not json");
@@ -238,6 +253,7 @@ START_TEST(test_qos0_no_answer_XB_MAP_14) {
 END_TEST
 
 START_TEST(test_qos2_once_per_id_XB_MQTT_41) {
+  /* Checks XB-MQTT-41. */
   int fd = ts_connect("q2", TS.dev);
   char payload[64];
   snprintf(payload, sizeof payload, "{\"current_value\":\"21\"}");
@@ -262,6 +278,7 @@ START_TEST(test_qos2_once_per_id_XB_MQTT_41) {
 END_TEST
 
 START_TEST(test_too_many_inflight_XB_LIM_6) {
+  /* Checks XB-LIM-6. */
   ts_teardown();
   xb_session_config cfg;
   xb_session_config_default(&cfg);
@@ -281,6 +298,7 @@ START_TEST(test_too_many_inflight_XB_LIM_6) {
 END_TEST
 
 START_TEST(test_batch_limit_defers_packets_XB_STORE_12) {
+  /* Checks XB-STORE-12. */
   ts_teardown();
   xb_session_config cfg;
   xb_session_config_default(&cfg);
@@ -302,6 +320,7 @@ START_TEST(test_batch_limit_defers_packets_XB_STORE_12) {
 END_TEST
 
 START_TEST(test_store_failure_XB_ERR_45) {
+  /* Checks XB-ERR-45. */
   int q1 = ts_connect("q1", TS.dev);
   int q0 = ts_connect("q0", TS.dev);
   /* Another process holds the store's write lock: the batch cannot begin. */
@@ -322,6 +341,7 @@ START_TEST(test_store_failure_XB_ERR_45) {
 END_TEST
 
 START_TEST(test_client_acks_ignored_XB_MQTT_43) {
+  /* Checks XB-MQTT-43. */
   int fd = ts_connect("a", NULL);
   ts_ack(fd, 0x40, 3);
   ts_ack(fd, 0x50, 3);
@@ -332,6 +352,7 @@ START_TEST(test_client_acks_ignored_XB_MQTT_43) {
 END_TEST
 
 START_TEST(test_publish_wildcard_topic_closes_XB_ERR_26) {
+  /* Checks XB-ERR-26. */
   ts_conn_opts o = {4, "x", TS.dev, 0, true, ds_topic(TS.pub), "{\"current_value\":\"wc\"}"};
   int fd = ts_connect_opts(&o);
   ts_publish(fd, 0, 0, "/v2/feeds/+.json", "{}");
@@ -342,6 +363,7 @@ START_TEST(test_publish_wildcard_topic_closes_XB_ERR_26) {
 END_TEST
 
 START_TEST(test_prefix_key_overrides_username_XB_AUTH_9) {
+  /* Checks XB-AUTH-9. */
   /* Anonymous connection, the prefix key authorizes. */
   int fd = ts_connect("pk", NULL);
   char topic[200];
@@ -361,6 +383,7 @@ END_TEST
 /* ------------------------------------------------------------------ malformed input */
 
 START_TEST(test_malformed_closes_only_that_connection_XB_MQTT_4) {
+  /* Checks XB-MQTT-4. */
   int good = ts_connect("good", NULL);
   int bad = ts_connect("bad", NULL);
   uint8_t reserved[2] = {0xF0, 0}; /* type 15 (XB-MQTT-6) */
@@ -378,6 +401,7 @@ START_TEST(test_malformed_closes_only_that_connection_XB_MQTT_4) {
 END_TEST
 
 START_TEST(test_packet_too_large_XB_LIM_1) {
+  /* Checks XB-LIM-1. */
   ts_teardown();
   xb_session_config cfg;
   xb_session_config_default(&cfg);
@@ -394,6 +418,7 @@ END_TEST
 /* ------------------------------------------------------------------ timeouts */
 
 START_TEST(test_connect_timeout_XB_MQTT_17) {
+  /* Checks XB-MQTT-17. */
   int fd = ts_adopt();
   ts_advance(9000);
   ck_assert(ts_silent(fd, 2));
@@ -403,6 +428,7 @@ START_TEST(test_connect_timeout_XB_MQTT_17) {
 END_TEST
 
 START_TEST(test_keepalive_expiry_fires_will_XB_MQTT_37) {
+  /* Checks XB-MQTT-37. */
   ts_conn_opts o = {4, "k", TS.dev, 2, true, ds_topic(TS.pub), "{\"current_value\":\"ka\"}"};
   int fd = ts_connect_opts(&o);
   /* Traffic keeps it alive: every complete packet restarts the 3 s clock. */
@@ -420,6 +446,7 @@ START_TEST(test_keepalive_expiry_fires_will_XB_MQTT_37) {
 END_TEST
 
 START_TEST(test_keepalive_clamped_XB_LIM_7) {
+  /* Checks XB-LIM-7. */
   ts_teardown();
   xb_session_config cfg;
   xb_session_config_default(&cfg);
@@ -442,6 +469,7 @@ END_TEST
 /* ------------------------------------------------------------------ will, takeover */
 
 START_TEST(test_will_on_peer_close_XB_WILL_4) {
+  /* Checks XB-WILL-4. */
   ts_conn_opts o = {4, "eof", TS.dev, 0, true, ds_topic(TS.pub), "{\"current_value\":\"eof\"}"};
   int fd = ts_connect_opts(&o);
   ts_publish(fd, 0, 0, ds_topic(TS.pub), "{\"current_value\":\"before\"}");
@@ -454,6 +482,7 @@ START_TEST(test_will_on_peer_close_XB_WILL_4) {
 END_TEST
 
 START_TEST(test_will_permission_checked_when_fired_XB_WILL_8) {
+  /* Checks XB-WILL-8. */
   /* An anonymous connection may register any will; firing it is denied (XB-AUTHZ-20). */
   ts_conn_opts o = {4, "anon", NULL, 0, true, ds_topic(TS.pub), "{\"current_value\":\"nope\"}"};
   int fd = ts_connect_opts(&o);
@@ -471,6 +500,7 @@ START_TEST(test_will_permission_checked_when_fired_XB_WILL_8) {
 END_TEST
 
 START_TEST(test_takeover_will_before_connack_XB_MQTT_36) {
+  /* Checks XB-MQTT-36. */
   ts_conn_opts o = {4, "same", TS.dev, 0, true, ds_topic(TS.pub), "{\"current_value\":\"old\"}"};
   int old = ts_connect_opts(&o);
   /* A subscriber on the new connection's side sees the effect right after its CONNACK. */
@@ -492,6 +522,7 @@ START_TEST(test_takeover_will_before_connack_XB_MQTT_36) {
 END_TEST
 
 START_TEST(test_will_fires_once_XB_WILL_12) {
+  /* Checks XB-WILL-12. */
   ts_conn_opts o = {4, "once", TS.dev, 0, true, ds_topic(TS.pub), "{\"current_value\":\"1x\"}"};
   int fd = ts_connect_opts(&o);
   /* A protocol violation and the end of stream coincide. */
@@ -503,6 +534,7 @@ START_TEST(test_will_fires_once_XB_WILL_12) {
 END_TEST
 
 START_TEST(test_no_will_at_shutdown_XB_WILL_6) {
+  /* Checks XB-WILL-6. */
   ts_conn_opts o = {4, "sd", TS.dev, 0, true, ds_topic(TS.pub), "{\"current_value\":\"sd\"}"};
   ts_connect_opts(&o);
   xb_server_shutdown(TS.srv);

@@ -40,6 +40,7 @@ static void teardown(void) {
 }
 
 START_TEST(test_defaults_XB_LIM_11_XB_TRANS_1) {
+  /* Checks XB-LIM-11, XB-TRANS-1. */
   const char *a[] = {"xbridge"};
   ck_assert_int_eq(load(1, a), XB_CONFIG_OK);
   ck_assert_uint_eq(C.s.max_packet, 262144);
@@ -64,6 +65,7 @@ START_TEST(test_defaults_XB_LIM_11_XB_TRANS_1) {
 END_TEST
 
 START_TEST(test_both_option_forms_XB_LIM_11) {
+  /* Checks XB-LIM-11. */
   const char *a[] = {"xbridge", "--max-subscriptions", "7", "--connect-timeout=3",
                      "--db=/tmp/x.db", "--log-level", "debug"};
   ck_assert_int_eq(load(7, a), XB_CONFIG_OK);
@@ -75,6 +77,7 @@ START_TEST(test_both_option_forms_XB_LIM_11) {
 END_TEST
 
 START_TEST(test_bad_values_XB_LIM_14) {
+  /* Checks XB-LIM-14. */
   const char *cases[][2] = {{"--max-packet-size", "1023"}, {"--max-packet-size", "268435456"},
                             {"--max-subscriptions", "0"}, {"--connect-timeout", "10s"},
                             {"--output-queue-size", "-1"}, {"--slow-subscriber-grace", "+3"},
@@ -96,6 +99,7 @@ START_TEST(test_bad_values_XB_LIM_14) {
 END_TEST
 
 START_TEST(test_repeats_XB_LIM_13) {
+  /* Checks XB-LIM-13. */
   const char *dup[] = {"xbridge", "--db", "a", "--db", "b"};
   ck_assert_int_eq(load(5, dup), XB_CONFIG_ERROR);
   const char *lists[] = {"xbridge", "--listen", "127.0.0.1:1", "--listen", "[::1]:2"};
@@ -110,6 +114,7 @@ START_TEST(test_repeats_XB_LIM_13) {
 END_TEST
 
 START_TEST(test_config_file_XB_LIM_12) {
+  /* Checks XB-LIM-12. */
   const char *f = write_file("# settings\n"
                              "\n"
                              "  max-subscriptions\t=  9 \n"
@@ -126,6 +131,7 @@ START_TEST(test_config_file_XB_LIM_12) {
 END_TEST
 
 START_TEST(test_command_line_overrides_file_XB_LIM_13) {
+  /* Checks XB-LIM-13. */
   const char *f = write_file("max-subscriptions = 9\nlisten = 127.0.0.1:1884\n"
                              "listen = 127.0.0.1:1885\nconnect-timeout = 4\n");
   /* Before or after --config, the command line wins; its listen list replaces. */
@@ -140,6 +146,7 @@ START_TEST(test_command_line_overrides_file_XB_LIM_13) {
 END_TEST
 
 START_TEST(test_config_file_errors_XB_LIM_14) {
+  /* Checks XB-LIM-14. */
   const char *f = write_file("db = x\nno equals sign here\n");
   const char *a[] = {"xbridge", "--config", f};
   ck_assert_int_eq(load(3, a), XB_CONFIG_ERROR);
@@ -164,6 +171,7 @@ START_TEST(test_config_file_errors_XB_LIM_14) {
 END_TEST
 
 START_TEST(test_cross_checks_XB_LIM_15) {
+  /* Checks XB-LIM-15. */
   const char *a[] = {"xbridge", "--max-packet-size", "2048", "--max-payload-size", "4096"};
   ck_assert_int_eq(load(5, a), XB_CONFIG_ERROR);
   const char *b[] = {"xbridge", "--keepalive-min", "100", "--keepalive-max", "50"};
@@ -174,6 +182,7 @@ START_TEST(test_cross_checks_XB_LIM_15) {
 END_TEST
 
 START_TEST(test_tls_options_XB_TRANS_3) {
+  /* Checks XB-TRANS-3. */
   const char *a[] = {"xbridge", "--listen-tls", "127.0.0.1:8883"};
   ck_assert_int_eq(load(3, a), XB_CONFIG_ERROR);
   const char *b[] = {"xbridge", "--tls-cert", "c.pem", "--tls-key", "k.pem"};

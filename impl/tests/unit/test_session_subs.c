@@ -39,6 +39,7 @@ static bool has_value(const char *payload, const char *v) {
 }
 
 START_TEST(test_suback_then_state_XB_SUB_1_XB_SUB_2) {
+  /* Checks XB-SUB-1, XB-SUB-2. */
   int w = ts_connect("w", TS.dev);
   put_ds(w, TS.pub, "7");
   ts_turns(4);
@@ -53,6 +54,7 @@ START_TEST(test_suback_then_state_XB_SUB_1_XB_SUB_2) {
 END_TEST
 
 START_TEST(test_updates_reach_writer_too_XB_SUB_12_XB_MAP_18) {
+  /* Checks XB-SUB-12, XB-MAP-18. */
   const char *t = fmt(g_t1, "/v2/feeds/%u/datastreams/temp.json", TS.pub);
   int w = ts_connect("w", TS.dev);
   int s = ts_connect("s", NULL);
@@ -74,6 +76,7 @@ START_TEST(test_updates_reach_writer_too_XB_SUB_12_XB_MAP_18) {
 END_TEST
 
 START_TEST(test_render_once_per_group_XB_SUB_21_XB_SUB_23) {
+  /* Checks XB-SUB-21, XB-SUB-23. */
   const char *a = fmt(g_t1, "/v2/feeds/%u.json", TS.pub);
   const char *b = fmt(g_t2, "v2/feeds/%u", TS.pub);
   char c[200];
@@ -117,6 +120,7 @@ START_TEST(test_render_once_per_group_XB_SUB_21_XB_SUB_23) {
 END_TEST
 
 START_TEST(test_denied_subscription_silent_XB_SUB_4_XB_AUTHZ_25) {
+  /* Checks XB-SUB-4, XB-AUTHZ-25. */
   const char *t = fmt(g_t1, "/v2/feeds/%u/datastreams/temp.json", TS.priv);
   int anon = ts_connect("anon", NULL);
   int own = ts_connect("own", TS.alice);
@@ -135,6 +139,7 @@ START_TEST(test_denied_subscription_silent_XB_SUB_4_XB_AUTHZ_25) {
 END_TEST
 
 START_TEST(test_feed_made_private_stops_deliveries_XB_SUB_14) {
+  /* Checks XB-SUB-14. */
   const char *t = fmt(g_t1, "/v2/feeds/%u.json", TS.pub);
   int anon = ts_connect("anon", NULL);
   ts_subscribe(anon, 1, t, NULL);
@@ -155,6 +160,7 @@ START_TEST(test_feed_made_private_stops_deliveries_XB_SUB_14) {
 END_TEST
 
 START_TEST(test_created_later_notifies_XB_SUB_13) {
+  /* Checks XB-SUB-13. */
   const char *t = fmt(g_t1, "/v2/feeds/%u/datastreams/fresh.json", TS.pub);
   int s = ts_connect("s", NULL);
   ts_subscribe(s, 1, t, NULL);
@@ -167,6 +173,7 @@ START_TEST(test_created_later_notifies_XB_SUB_13) {
 END_TEST
 
 START_TEST(test_wildcard_and_non_api_never_deliver_XB_TOPIC_2_XB_SCOPE_5) {
+  /* Checks XB-TOPIC-2, XB-SCOPE-5. */
   int s = ts_connect("s", NULL);
   ts_subscribe(s, 1, "#", "/v2/feeds/+.json", "hello/world", NULL);
   ts_expect_suback(s, 1, 3);
@@ -181,6 +188,7 @@ START_TEST(test_wildcard_and_non_api_never_deliver_XB_TOPIC_2_XB_SCOPE_5) {
 END_TEST
 
 START_TEST(test_subscription_limit_XB_SUB_24_XB_SUB_22) {
+  /* Checks XB-SUB-24, XB-SUB-22. */
   ts_teardown();
   xb_session_config cfg;
   xb_session_config_default(&cfg);
@@ -207,6 +215,7 @@ START_TEST(test_subscription_limit_XB_SUB_24_XB_SUB_22) {
 END_TEST
 
 START_TEST(test_unsubscribe_stops_deliveries_XB_MAP_22_XB_MQTT_52) {
+  /* Checks XB-MAP-22, XB-MQTT-52. */
   const char *t = fmt(g_t1, "/v2/feeds/%u/datastreams/temp.json", TS.pub);
   int s = ts_connect("s", NULL);
   ts_subscribe(s, 1, t, NULL);
@@ -224,6 +233,7 @@ START_TEST(test_unsubscribe_stops_deliveries_XB_MAP_22_XB_MQTT_52) {
 END_TEST
 
 START_TEST(test_one_shot_targets_XB_SUB_7) {
+  /* Checks XB-SUB-7. */
   const char *t = fmt(g_t1, "/v2/feeds/%u/datastreams/temp/datapoints.json", TS.pub);
   int s = ts_connect("s", TS.alice);
   ts_subscribe(s, 1, t, "/v2/users/alice.json", NULL);
@@ -236,6 +246,7 @@ START_TEST(test_one_shot_targets_XB_SUB_7) {
 END_TEST
 
 START_TEST(test_delivery_order_follows_creation_XB_SUB_19) {
+  /* Checks XB-SUB-19. */
   const char *x = fmt(g_t1, "/v2/feeds/%u.json", TS.pub);
   const char *y = fmt(g_t2, "/v2/feeds/%u.json?datastreams=temp", TS.pub);
   int s = ts_connect("s", TS.dev);
@@ -257,6 +268,7 @@ START_TEST(test_delivery_order_follows_creation_XB_SUB_19) {
 END_TEST
 
 START_TEST(test_state_then_changes_exactly_once_XB_SUB_3) {
+  /* Checks XB-SUB-3. */
   const char *t = fmt(g_t1, "/v2/feeds/%u/datastreams/temp.json", TS.pub);
   int w = ts_connect("w", TS.dev);
   int s = ts_connect("s", NULL);
@@ -270,7 +282,47 @@ START_TEST(test_state_then_changes_exactly_once_XB_SUB_3) {
 }
 END_TEST
 
+START_TEST(test_subscription_key_fixed_XB_AUTH_13) {
+  /* Checks XB-AUTH-13. */
+  const char *plain = fmt(g_t1, "/v2/feeds/%u/datastreams/temp.json", TS.priv);
+  char keyed[200];
+  snprintf(keyed, sizeof keyed, "%s/v2/feeds/%u/datastreams/temp.json", TS.alice, TS.priv);
+  int s = ts_connect("s", NULL);
+  ts_subscribe(s, 1, plain, keyed, NULL);
+  ts_expect_suback(s, 1, 2);
+  ts_expect_publish(s, keyed, true); /* only the prefix-key one may read */
+  int w = ts_connect("w", TS.alice);
+  put_ds(w, TS.priv, "k1");
+  /* Each delivery uses the subscription's own key: the prefixed one gets it, the other
+   * (anonymous) is denied again. */
+  ck_assert(has_value(ts_expect_publish(s, keyed, false), "k1"));
+  ts_packet0(s, 0xC0);
+  ts_expect_pingresp(s);
+}
+END_TEST
+
+START_TEST(test_time_alone_notifies_nothing_XB_SUB_15) {
+  /* Checks XB-SUB-15, XB-SUB-8. */
+  const char *t = fmt(g_t1, "/v2/feeds/%u.json", TS.pub);
+  int w = ts_connect("w", TS.dev);
+  put_ds(w, TS.pub, "1");
+  int s = ts_connect("s", NULL);
+  ts_subscribe(s, 1, t, NULL);
+  ts_expect_suback(s, 1, 1);
+  ck_assert_ptr_nonnull(strstr(ts_expect_publish(s, t, true), "\"status\":\"live\""));
+  /* 20 minutes later the feed is frozen: nobody is told. */
+  TS.now_us += 20LL * 60 * 1000000;
+  ts_advance(3000);
+  ck_assert(ts_silent(s, 5));
+  ck_assert_ptr_nonnull(strstr(ts_get(t, NULL), "\"status\":\"frozen\""));
+  /* A write makes it live again: one notification. */
+  put_ds(w, TS.pub, "2");
+  ck_assert_ptr_nonnull(strstr(ts_expect_publish(s, t, false), "\"status\":\"live\""));
+}
+END_TEST
+
 START_TEST(test_slow_subscriber_XB_SUB_27_XB_SUB_29) {
+  /* Checks XB-SUB-27, XB-SUB-29. */
   ts_teardown();
   xb_session_config cfg;
   xb_session_config_default(&cfg);
@@ -339,6 +391,8 @@ Suite *xb_suite_session_subs(void) {
   tcase_add_test(c, test_one_shot_targets_XB_SUB_7);
   tcase_add_test(c, test_delivery_order_follows_creation_XB_SUB_19);
   tcase_add_test(c, test_state_then_changes_exactly_once_XB_SUB_3);
+  tcase_add_test(c, test_subscription_key_fixed_XB_AUTH_13);
+  tcase_add_test(c, test_time_alone_notifies_nothing_XB_SUB_15);
   tcase_add_test(c, test_slow_subscriber_XB_SUB_27_XB_SUB_29);
   suite_add_tcase(s, c);
   return s;
