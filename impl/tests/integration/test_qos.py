@@ -103,6 +103,16 @@ def ack_before_own_notification():
         assert json.loads(c.expect_publish(ds(), retain=False))["current_value"] == "o%d" % i
 
 
+@test("XB-MQTT-43", "XB-ERR-29")
+def client_acks_ignored():
+    m = B.log_mark()
+    c = Client(B.port, client_id="acks")
+    for first in (0x40, 0x50, 0x70):
+        c.send(bytes([first, 2, 0, 9]))
+    c.expect_silence()  # nothing answered, still connected
+    assert len(re.findall(r"warn unexpected-packet [^\n]*client=acks ", B.log()[m:])) == 3
+
+
 @test("XB-MAP-19", "XB-EXC-4")
 def retain_flag_ignored():
     m = B.log_mark()

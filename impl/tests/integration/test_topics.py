@@ -79,7 +79,7 @@ def datastream_json_put():
     assert json.loads(s)["current_value"] == "20"
 
 
-@test("XB-MAP-3", "XB-SCOPE-4", "XB-TOPIC-13")
+@test("XB-MAP-3", "XB-SCOPE-4", "XB-TOPIC-13", "XB-MAP-7")
 def datastream_csv_and_xml():
     t = "/v2/feeds/%s/datastreams/temperature" % FEED
     v = write(t + ".csv", "21", DEV)
@@ -91,6 +91,10 @@ def datastream_csv_and_xml():
     s, v = state(t + ".xml")
     need_format(v)
     assert s is not None and "21" in s, s
+    # XB-MAP-7: the topic's format alone decides: JSON sent to a .csv topic is CSV.
+    write(t + ".csv", '{"current_value":"77"}', DEV)
+    s, _ = state(t + ".json")
+    assert json.loads(s).get("current_value") != "77", s
 
 
 @test("XB-MAP-3", "XB-TOPIC-12")
@@ -141,7 +145,7 @@ def feeds_collection():
     assert write("/v2/feeds.json", '{"title":"third"}', DEV) == "warn forbidden"
 
 
-@test("XB-MAP-3", "XB-AUTHZ-13", "XB-TOPIC-14", "XB-ERR-36")
+@test("XB-MAP-3", "XB-AUTHZ-13", "XB-TOPIC-14", "XB-ERR-36", "XB-AUTH-18")
 def keys():
     s, _ = state("/v2/keys.json", MASTER)
     assert DEV in s

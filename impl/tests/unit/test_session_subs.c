@@ -302,7 +302,7 @@ START_TEST(test_subscription_key_fixed_XB_AUTH_13) {
 END_TEST
 
 START_TEST(test_time_alone_notifies_nothing_XB_SUB_15) {
-  /* Checks XB-SUB-15, XB-SUB-8. */
+  /* Checks XB-SUB-15, XB-SUB-8, XB-SUB-17. */
   const char *t = fmt(g_t1, "/v2/feeds/%u.json", TS.pub);
   int w = ts_connect("w", TS.dev);
   put_ds(w, TS.pub, "1");
@@ -315,9 +315,46 @@ START_TEST(test_time_alone_notifies_nothing_XB_SUB_15) {
   ts_advance(3000);
   ck_assert(ts_silent(s, 5));
   ck_assert_ptr_nonnull(strstr(ts_get(t, NULL), "\"status\":\"frozen\""));
-  /* A write makes it live again: one notification. */
+  /* A write makes it live again: one notification, rendered from the committed state
+   * with "now" taken at rendering (XB-SUB-17). */
   put_ds(w, TS.pub, "2");
-  ck_assert_ptr_nonnull(strstr(ts_expect_publish(s, t, false), "\"status\":\"live\""));
+  const char *n = ts_expect_publish(s, t, false);
+  ck_assert_ptr_nonnull(strstr(n, "\"status\":\"live\""));
+  ck_assert_ptr_nonnull(strstr(n, "\"updated\":\"2013-04-23T12:20:00.000000Z\""));
+  ck_assert_ptr_nonnull(strstr(n, "\"current_value\":\"2\""));
+}
+END_TEST
+
+START_TEST(test_output_bounded_XB_LIM_10) {
+  /* Checks XB-LIM-10, XB-SUB-28. */
+  ts_teardown();
+  xb_session_config cfg;
+  xb_session_config_default(&cfg);
+  cfg.output_queue = 65536;
+  ts_setup_cfg(&cfg);
+  TS.sndbuf = 4096;
+  int fd = ts_connect("flood", NULL);
+  TS.sndbuf = 0;
+  xb_conn *c = TS.last_conn;
+  /* PINGREQs without ever reading the PINGRESPs: responses are never refused, so only
+   * the net layer's read backpressure bounds them. */
+  uint8_t pings[8192];
+  for (size_t i = 0; i < sizeof pings; i += 2) {
+    pings[i] = 0xC0;
+    pings[i + 1] = 0;
+  }
+  size_t sent = 0, most = 0;
+  for (int i = 0; i < 400; i++) {
+    ssize_t w = send(fd, pings, sizeof pings, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (w > 0) sent += (size_t)w;
+    ts_turns(1);
+    size_t q = xb_conn_out_pending(c);
+    ck_assert_uint_le(q, 65536 + 65536 + 65536 + 8192);
+    if (q > most) most = q;
+  }
+  ck_assert_uint_gt(most, 65536); /* responses went past the data bound (XB-SUB-28)... */
+  ck_assert_uint_gt(sent, 4 * 65536); /* ...and far more was asked than is held */
+  ck_assert_uint_eq(ts_stats().sessions, 1);
 }
 END_TEST
 
@@ -393,6 +430,7 @@ Suite *xb_suite_session_subs(void) {
   tcase_add_test(c, test_state_then_changes_exactly_once_XB_SUB_3);
   tcase_add_test(c, test_subscription_key_fixed_XB_AUTH_13);
   tcase_add_test(c, test_time_alone_notifies_nothing_XB_SUB_15);
+  tcase_add_test(c, test_output_bounded_XB_LIM_10);
   tcase_add_test(c, test_slow_subscriber_XB_SUB_27_XB_SUB_29);
   suite_add_tcase(s, c);
   return s;

@@ -111,7 +111,8 @@ int ts_adopt(void) {
   ck_assert_int_lt(sv[1], TS_MAX_FD);
   ck_assert_int_eq(fcntl(sv[1], F_SETFL, O_NONBLOCK), 0);
   if (TS.sndbuf > 0) setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &TS.sndbuf, sizeof TS.sndbuf);
-  ck_assert_ptr_nonnull(xb_server_adopt(TS.srv, sv[0]));
+  TS.last_conn = xb_server_adopt(TS.srv, sv[0]);
+  ck_assert_ptr_nonnull(TS.last_conn);
   g_in[sv[1]].eof = false;
   if (g_in[sv[1]].p == NULL) {
     g_in[sv[1]].p = malloc(1 << 17);

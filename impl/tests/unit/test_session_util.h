@@ -29,6 +29,7 @@ typedef struct {
   uint32_t pub;             /* public feed of alice, datastream "temp" */
   uint32_t priv;            /* private feed of alice, datastream "temp" */
   int sndbuf;               /* > 0: SO_SNDBUF of the server's end of new socketpairs */
+  xb_conn *last_conn;       /* the server's end of the last ts_adopt */
 } ts_ctx;
 
 extern ts_ctx TS;
