@@ -1,2 +1,289 @@
+/*
+ * Area "formats-json": the canonical JSON output of every resource, byte for byte
+ * (spec/json.md §1, §2), values kept as text, and the strict parser: a malformed or
+ * invalid payload changes nothing (§3, §4, spec/resources.md §2).
+ *
+ * The exact documents are those of feed_canon, which each test first writes to a known
+ * state (the same every run), so only `created` and `updated` are taken from the
+ * bridge, after their form is checked.
+ */
+#include <stdio.h>
+#include <string.h>
+
 #include "cf_check.h"
-void cf_area_json(cf_reg *r) { (void)r; }
+#include "cf_t_canon.h"
+
+#define FX cf_fx
+
+START_TEST(datastream_canonical) {
+  cf_canon_write();
+  char *s = cf_read(NULL, cf_fmt("/v2/feeds/%s/datastreams/0.json", FX.feed_canon));
+  CF_EXPECT_STR("the canonical JSON of the datastream", cf_fmt("%s,\"version\":\"1.0.0\"}", CF_CANON_DS0_JSON_BODY), s ? s : "(nothing)");
+}
+END_TEST
+
+START_TEST(feed_canonical) {
+  cf_canon_write();
+  char *s = cf_read(NULL, cf_fmt("/v2/feeds/%s.json", FX.feed_canon));
+  if (s == NULL) cf_fail("nothing delivered for the public feed %s", FX.feed_canon);
+  CF_EXPECT_STR("the canonical JSON of the feed", cf_canon_feed_json(s, NULL, NULL), s);
+}
+END_TEST
+
+START_TEST(feed_history_canonical) {
+  cf_canon_write();
+  const char *q = "?start=2013-04-23T12:30:00Z&end=2013-04-23T12:40:00Z";
+  char *s = cf_read(NULL, cf_fmt("/v2/feeds/%s.json%s", FX.feed_canon, q));
+  if (s == NULL) cf_fail("nothing delivered for the feed history %s", q);
+  CF_EXPECT_STR("the canonical JSON of the feed history", cf_canon_feed_json(s, CF_CANON_DS0_POINTS_JSON, NULL), s);
+}
+END_TEST
+
+START_TEST(datastream_history_canonical) {
+  cf_canon_write();
+  const char *t = cf_fmt("/v2/feeds/%s/datastreams/0.json?start=2013-04-23T12:30:00Z&end=2013-04-23T12:40:00Z", FX.feed_canon);
+  char *s = cf_read(NULL, t);
+  CF_EXPECT_STR("the canonical JSON of the datastream history",
+                cf_fmt("%s,\"version\":\"1.0.0\",%s}", CF_CANON_DS0_JSON_BODY, CF_CANON_DS0_POINTS_JSON), s ? s : "(nothing)");
+  /* limit keeps the earliest; find_previous adds the one before the window. */
+  t = cf_fmt("/v2/feeds/%s/datastreams/0.json?start=2013-04-23T12:30:00Z&end=2013-04-23T12:40:00Z&limit=1", FX.feed_canon);
+  s = cf_read(NULL, t);
+  CF_EXPECT_STR("the datastream history with limit=1",
+                cf_fmt("%s,\"version\":\"1.0.0\",\"datapoints\":[{\"value\":\"21.4\",\"at\":\"2013-04-23T12:30:00.000000Z\"}]}", CF_CANON_DS0_JSON_BODY),
+                s ? s : "(nothing)");
+  t = cf_fmt("/v2/feeds/%s/datastreams/0.json?start=2013-04-23T12:31:00Z&end=2013-04-23T12:40:00Z&find_previous=true", FX.feed_canon);
+  s = cf_read(NULL, t);
+  CF_EXPECT_STR("the datastream history with find_previous=true", cf_fmt("%s,\"version\":\"1.0.0\",%s}", CF_CANON_DS0_JSON_BODY, CF_CANON_DS0_POINTS_JSON), s ? s : "(nothing)");
+}
+END_TEST
+
+START_TEST(datapoints_canonical) {
+  cf_canon_write();
+  const char *b = cf_fmt("/v2/feeds/%s/datastreams/0/datapoints", FX.feed_canon);
+  char *s = cf_read(NULL, cf_fmt("%s/2013-04-23T12:34:56.100000Z.json", b));
+  CF_EXPECT_STR("the canonical JSON of a datapoint", "{\"value\":\"21.5\",\"at\":\"2013-04-23T12:34:56.100000Z\"}", s ? s : "(nothing)");
+  /* The collection holds the last 6 hours: nothing for points of 2013. */
+  s = cf_read(NULL, cf_fmt("%s.json", b));
+  CF_EXPECT_STR("the datapoints collection without recent points", "{\"datapoints\":[]}", s ? s : "(nothing)");
+}
+END_TEST
+
+START_TEST(feed_list_canonical) {
+  cf_canon_write();
+  char *feed = cf_read(FX.key_master, cf_fmt("/v2/feeds/%s.json", FX.feed_canon));
+  if (feed == NULL) cf_fail("nothing delivered for feed %s", FX.feed_canon);
+  char *s = cf_read(FX.key_master, cf_fmt("/v2/feeds.json?user=%s&tag=cfcanon", FX.owner_login));
+  CF_EXPECT_STR("the canonical JSON of the feed list",
+                cf_fmt("{\"totalResults\":1,\"startIndex\":0,\"itemsPerPage\":50,\"results\":[%s]}", feed), s ? s : "(nothing)");
+  s = cf_read(FX.key_master, cf_fmt("/v2/feeds.json?user=%s&tag=cfcanon&per_page=1&page=2", FX.owner_login));
+  CF_EXPECT_STR("the feed list page beyond the last", "{\"totalResults\":1,\"startIndex\":1,\"itemsPerPage\":1,\"results\":[]}", s ? s : "(nothing)");
+}
+END_TEST
+
+START_TEST(user_canonical) {
+  cf_conn *c = cf_client("A", FX.key_master);
+  const char *t = cf_fmt("/v2/users/%s.json", FX.owner_login);
+  cf_publish(c, t, "{\"user\":{\"full_name\":\"Some One\",\"email\":\"someone@example.org\",\"website\":\"\",\"about\":\"\",\"organisation\":\"\",\"timezone\":\"Europe/London\"}}", 1);
+  char *s = cf_sub_state(c, t);
+  CF_EXPECT_STR("the canonical JSON of the user",
+                cf_fmt("{\"user\":{\"login\":\"%s\",\"full_name\":\"Some One\",\"email\":\"someone@example.org\",\"timezone\":\"Europe/London\",\"api_key\":\"%s\"}}",
+                       FX.owner_login, FX.key_master), s);
+  cf_disconnect(c);
+}
+END_TEST
+
+START_TEST(key_canonical) {
+  cf_conn *c = cf_client("A", FX.key_master);
+  const char *t = cf_fmt("/v2/keys/%s.json", FX.key_feed);
+  cf_publish(c, t, "{\"key\":{\"label\":\"cf feed\"}}", 1);
+  const char *obj = cf_fmt("{\"api_key\":\"%s\",\"label\":\"cf feed\",\"private_access\":true,\"permissions\":[{\"access_methods\":[\"get\",\"put\",\"post\"],\"resources\":[{\"feed_id\":%s}]}]}",
+                           FX.key_feed, FX.feed_public);
+  char *s = cf_sub_state(c, t);
+  CF_EXPECT_STR("the canonical JSON of the key", cf_fmt("{\"key\":%s}", obj), s);
+  s = cf_sub_state(c, cf_fmt("/v2/keys.json?feed_id=%s", FX.feed_public));
+  CF_EXPECT_STR("the key list filtered by feed_id", cf_fmt("{\"keys\":[%s]}", obj), s);
+  s = cf_sub_state(c, cf_fmt("/v2/triggers.json?feed_id=%s", FX.feed_canon));
+  CF_EXPECT_STR("the empty trigger list", "[]", s);
+  cf_disconnect(c);
+}
+END_TEST
+
+START_TEST(values_kept_as_text) {
+  const char *t = cf_fmt("/v2/feeds/%s/datastreams/%s.json", FX.feed_private, FX.ds_private2);
+  cf_conn *c = cf_client("A", FX.key_master);
+  static const struct {
+    const char *in, *out;
+  } cases[] = {{"25.0", "25.0"}, {"1E3", "1E3"}, {"-0", "-0"}, {"\"00035\"", "00035"},
+               {"123456789012345678901234567890", "123456789012345678901234567890"},
+               {"\"  cf trimmed \\t \"", "cf trimmed"}, {"\"\"", ""},
+               {"\"say \\\"hi\\\" \\\\ /\\u00e9\"", "say \\\"hi\\\" \\\\ /\xc3\xa9"}};
+  (void)cf_sub_state(c, t);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    cf_publish(c, t, cf_fmt("{\"current_value\":%s}", cases[i].in), 1);
+    cf_pkt p;
+    cf_expect_delivery(c, t, 0, &p, cf_fmt("after writing current_value %s", cases[i].in));
+    const char *want = cf_fmt("{\"id\":\"%s\",\"current_value\":\"%s\",\"at\":\"", FX.ds_private2, cases[i].out);
+    if (strncmp(p.payload, want, strlen(want)) != 0)
+      cf_fail("current_value written as %s must be stored and rendered as the string \"%s\"\n  got: %s",
+              cases[i].in, cases[i].out, p.payload);
+    cf_pkt_free(&p);
+  }
+  cf_disconnect(c);
+}
+END_TEST
+
+START_TEST(string_escapes_and_unset) {
+  const char *t = cf_fmt("/v2/feeds/%s.json", FX.feed_private);
+  cf_conn *c = cf_client("A", FX.key_master);
+  cf_publish(c, t, "{\"description\":\"a\\\"b\\\\c/d\\te\\nf\\r\\u2028\xc3\xa9\"}", 1);
+  /* Other control characters are refused in stored strings (XB-RES-3): no change. */
+  cf_publish(c, t, "{\"description\":\"bad\\u0008\"}", 1);
+  cf_publish(c, t, "{\"description\":\"bad\\u001f\"}", 1);
+  char *s = cf_sub_state(c, t);
+  const char *want = "\"description\":\"a\\\"b\\\\c/d\\te\\nf\\r\xe2\x80\xa8\xc3\xa9\"";
+  if (strstr(s, want) == NULL) {
+    char *got = cf_json_str(s, "description");
+    cf_fail("description must be escaped exactly as spec/json.md XB-JSON-4 (and a later write holding "
+            "U+0008 or U+001F refused, XB-RES-3)\n  expected member: %s\n  got: %s\n  (value read: %s)",
+            want, s, got ? got : "(absent)");
+  }
+  cf_unsubscribe(c, t);
+  cf_publish(c, t, "{\"description\":null}", 1);
+  s = cf_sub_state(c, t);
+  if (strstr(s, "\"description\"") != NULL) cf_fail("description set to null must be omitted (XB-RES-4)\n  got: %s", s);
+  cf_unsubscribe(c, t);
+  cf_publish(c, t, "{\"description\":\"x\"}", 1);
+  cf_publish(c, t, "{\"description\":\"  \"}", 1);
+  s = cf_sub_state(c, t);
+  if (strstr(s, "\"description\"") != NULL) cf_fail("description set to blanks (empty after trimming) must be omitted (XB-RES-4, XB-RES-2)\n  got: %s", s);
+  cf_disconnect(c);
+}
+END_TEST
+
+START_TEST(partial_update) {
+  const char *t = cf_fmt("/v2/feeds/%s/datastreams/%s.json", FX.feed_private, FX.ds_private2);
+  cf_conn *c = cf_client("A", FX.key_master);
+  cf_publish(c, t, "{\"current_value\":\"p1\",\"tags\":[\"cf,tag\",\"cf tag\",\"'b'\",\"\\\"b\\\"\"],\"unit\":{\"label\":\"Celsius\",\"symbol\":\"C\",\"type\":\"derivedSI\"}}", 1);
+  cf_publish(c, t, "{\"current_value\":\"p2\"}", 1);
+  char *s = cf_sub_state(c, t);
+  if (strstr(s, "\"current_value\":\"p2\"") == NULL ||
+      strstr(s, "\"tags\":[\"cftag\",\"cf tag\",\"b\"],\"unit\":{\"label\":\"Celsius\",\"symbol\":\"C\",\"type\":\"derivedSI\"},\"version\":\"1.0.0\"}") == NULL)
+    cf_fail("a write of current_value alone must keep tags and unit; tags lose \" ' , and duplicates (XB-RES-16, XB-RES-40)\n"
+            "  expected: ...\"current_value\":\"p2\"...\"tags\":[\"cftag\",\"cf tag\",\"b\"],\"unit\":{...},\"version\":\"1.0.0\"}\n  got: %s", s);
+  cf_unsubscribe(c, t);
+  cf_publish(c, t, "{\"tags\":[],\"unit\":{\"label\":\"\",\"symbol\":\"\",\"type\":\"\"}}", 1);
+  s = cf_sub_state(c, t);
+  if (strstr(s, "\"tags\"") != NULL || strstr(s, "\"unit\"") != NULL || strstr(s, "\"current_value\":\"p2\"") == NULL)
+    cf_fail("an empty tag list and empty unit parts must remove them, keeping the value (XB-RES-40, XB-RES-4, XB-JSON-3)\n  got: %s", s);
+  cf_disconnect(c);
+}
+END_TEST
+
+START_TEST(write_back_read) {
+  const char *t = cf_fmt("/v2/feeds/%s/datastreams/%s.json", FX.feed_private, FX.ds_private2);
+  cf_conn *c = cf_client("A", FX.key_master);
+  cf_publish(c, t, "{\"current_value\":\"21\",\"max_value\":\"30\",\"min_value\":\"10\",\"tags\":[\"x\"]}", 1);
+  char *before = cf_sub_state(c, t);
+  cf_publish(c, t, before, 1);
+  cf_expect_nothing(c, "after publishing the datastream's own representation back to it");
+  char *after = cf_read(FX.key_master, t);
+  CF_EXPECT_STR("the datastream after writing back its representation", before, after ? after : "(nothing)");
+  cf_disconnect(c);
+}
+END_TEST
+
+/* Each payload to ds_public must change nothing and notify nobody; QoS 1 is still
+ * acknowledged (cf_publish checks the PUBACK). */
+static void no_effect(const char *const *payloads, const size_t *lens, size_t n, const char *kind) {
+  const char *t = cf_fmt("/v2/feeds/%s/datastreams/%s.json", FX.feed_public, FX.ds_public);
+  cf_conn *o = cf_client("observer", FX.key_master);
+  char *before = cf_sub_state(o, t);
+  cf_conn *w = cf_client("writer", FX.key_master);
+  for (size_t i = 0; i < n; i++) {
+    size_t len = lens ? lens[i] : strlen(payloads[i]);
+    cf_publish_n(w, t, payloads[i], len, 1);
+    char esc[400];
+    cf_escape(payloads[i], len, esc, sizeof esc);
+    cf_expect_nothing(o, cf_fmt("after the %s payload \"%s\"", kind, esc));
+  }
+  char *after = cf_read(FX.key_master, t);
+  CF_EXPECT_STR(cf_fmt("the datastream after %zu %s payloads", n, kind), before, after ? after : "(nothing)");
+  cf_disconnect(w);
+  cf_disconnect(o);
+}
+
+START_TEST(malformed_json_no_effect) {
+  static char deep[200];
+  size_t k = 0;
+  k += (size_t)snprintf(deep, sizeof deep, "{\"x\":");
+  for (int i = 0; i < 32; i++) deep[k++] = '[';
+  for (int i = 0; i < 32; i++) deep[k++] = ']';
+  snprintf(deep + k, sizeof deep - k, ",\"current_value\":\"deep\"}");
+  const char *p[] = {
+      "{\"current_value\":\"1\",}", "{\"current_value\":\"1\",\"current_value\":\"2\"}",
+      "{'current_value':'1'}", "{\"current_value\":NaN}", "{\"current_value\":01}",
+      "{\"current_value\":.5}", "{\"current_value\":5.}", "{\"current_value\":+1}",
+      "{\"current_value\":0x10}", "{\"current_value\":Infinity}", "{\"current_value\":\"1\"} x",
+      "{\"current_value\":\"1\"}{}", "", "   \r\n\t", "\xef\xbb\xbf{\"current_value\":\"bom\"}",
+      "{\"current_value\":\"\xc0\x80\"}", "{\"current_value\":\"\xed\xa0\x80\"}",
+      "{\"current_value\":\"a\x01\"}", "{\"current_value\":\"\\ud800\"}",
+      "{\"current_value\":\"\\udc00x\"}", "{\"current_value\":\"\\x\"}", deep,
+      "{\"a\":1,\"\\u0061\":2,\"current_value\":\"dup\"}", "/* c */{\"current_value\":\"1\"}",
+      "{\"current_value\":True}", "{current_value:\"1\"}", "{\"current_value\":\"1\"",
+      "{\"x\":{\"y\":1,\"y\":2},\"current_value\":\"dup\"}", "{\"current_value\":\"\xff\"}",
+  };
+  no_effect(p, NULL, sizeof p / sizeof p[0], "malformed JSON");
+}
+END_TEST
+
+START_TEST(invalid_json_no_effect) {
+  static char big[300];
+  memset(big, 'v', 256);
+  const char *p[] = {
+      "[]", "\"x\"", "42", "null", "{\"current_value\":true}", "{\"current_value\":null}",
+      "{\"current_value\":{\"a\":1}}", "{\"current_value\":[\"1\"]}",
+      "{\"version\":\"0.6-alpha\",\"current_value\":\"1\"}",
+      "{\"current_value\":\"1\",\"at\":\"2013-02-30T00:00:00Z\"}",
+      "{\"current_value\":\"1\",\"at\":\"2013-04-23 12:00:00Z\"}",
+      "{\"current_value\":\"1\",\"at\":\"2013-04-23T12:00:00.1234567Z\"}",
+      "{\"current_value\":\"1\",\"at\":1366718400}", "{\"current_value\":\"a\\u0001b\"}",
+      cf_fmt("{\"current_value\":\"%s\"}", big), "{\"current_value\":\"1\",\"tags\":\"x\"}",
+      "{\"current_value\":\"1\",\"max_value\":\"abc\"}",
+      "{\"current_value\":\"1\",\"unit\":{\"type\":\"bogus\"}}",
+      "{\"current_value\":\"1\",\"tags\":[1]}",
+      "{\"datapoints\":[{\"value\":\"1\"}]}",
+  };
+  no_effect(p, NULL, sizeof p / sizeof p[0], "invalid");
+}
+END_TEST
+
+void cf_area_json(cf_reg *r) {
+  CF_ADD(r, datastream_canonical, "XB-JSON-1 XB-JSON-2 XB-JSON-5 XB-JSON-7 XB-JSON-12 XB-RES-7 XB-RES-53 XB-RES-57",
+         "datastream read: exact compact JSON, member order, strings, 6-digit UTC timestamps");
+  CF_ADD(r, feed_canonical, "XB-JSON-1 XB-JSON-2 XB-JSON-3 XB-JSON-6 XB-JSON-8 XB-JSON-9 XB-JSON-10 XB-RES-36 XB-RES-37 XB-RES-38 XB-RES-44 XB-RES-59",
+         "feed read: exact JSON with feed/creator URLs, status, location, datastreams by id, never-written one");
+  CF_ADD(r, feed_history_canonical, "XB-JSON-11 XB-TOPIC-20 XB-TOPIC-23 XB-RES-67",
+         "feed history: datapoints of the window last in each datastream");
+  CF_ADD(r, datastream_history_canonical, "XB-JSON-12 XB-TOPIC-23 XB-TOPIC-26 XB-TOPIC-27",
+         "datastream history: window, limit keeps the earliest, find_previous");
+  CF_ADD(r, datapoints_canonical, "XB-JSON-13 XB-RES-68 XB-TOPIC-10",
+         "datapoint read and empty datapoints collection");
+  CF_ADD(r, feed_list_canonical, "XB-JSON-14 XB-TOPIC-31 XB-TOPIC-32",
+         "feed list: totals, page, byte-identical feed in results, page beyond the last");
+  CF_ADD(r, user_canonical, "XB-JSON-17 XB-RES-30 XB-AUTHZ-15",
+         "user read: exact JSON with the master key, unset members omitted");
+  CF_ADD(r, key_canonical, "XB-JSON-15 XB-JSON-16 XB-RES-74 XB-TOPIC-30 XB-AUTHZ-13",
+         "key read, key list by feed_id, empty trigger list: exact JSON");
+  CF_ADD(r, values_kept_as_text, "XB-JSON-26 XB-JSON-29 XB-RES-60 XB-RES-2 XB-RES-5",
+         "numbers kept as their source text, strings trimmed, empty value kept, escapes decoded");
+  CF_ADD(r, string_escapes_and_unset, "XB-JSON-4 XB-RES-3 XB-RES-4 XB-RES-2",
+         "output escapes exactly as specified; null and blank unset an optional attribute");
+  CF_ADD(r, partial_update, "XB-RES-16 XB-RES-40 XB-RES-58 XB-JSON-3",
+         "a write changes only what it names; tag cleaning; empty tags and unit remove them");
+  CF_ADD(r, write_back_read, "XB-JSON-42 XB-SUB-11",
+         "a datastream's representation published back changes nothing");
+  CF_ADD(r, malformed_json_no_effect, "XB-JSON-19 XB-JSON-20 XB-JSON-21 XB-JSON-22 XB-JSON-23 XB-JSON-24 XB-RES-22 XB-ERR-42 XB-MAP-11 XB-MAP-16",
+         "29 malformed JSON payloads: acknowledged, no change, no notification");
+  CF_ADD(r, invalid_json_no_effect, "XB-JSON-28 XB-JSON-29 XB-JSON-30 XB-JSON-31 XB-JSON-34 XB-RES-3 XB-RES-5 XB-RES-6 XB-RES-20 XB-ERR-43",
+         "20 well-formed but invalid payloads: no change, nothing partly applied");
+}
