@@ -130,15 +130,15 @@ void cf_frame(cf_buf *out, unsigned first_byte, const cf_buf *body) {
 
 /* ------------------------------------------------------------------ connections */
 
-cf_conn *cf_conn_open(const char *label, char *why, size_t whylen) {
+int cf_tcp_connect(const char *host, const char *port, char *why, size_t whylen) {
   struct addrinfo hints, *res = NULL;
   memset(&hints, 0, sizeof hints);
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
-  int gai = getaddrinfo(cf_net.host, cf_net.port, &hints, &res);
+  int gai = getaddrinfo(host, port, &hints, &res);
   if (gai != 0) {
-    snprintf(why, whylen, "cannot resolve %s:%s: %s", cf_net.host, cf_net.port, gai_strerror(gai));
-    return NULL;
+    snprintf(why, whylen, "cannot resolve %s:%s: %s", host, port, gai_strerror(gai));
+    return -1;
   }
   int fd = -1, err = 0;
   for (struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
@@ -152,11 +152,17 @@ cf_conn *cf_conn_open(const char *label, char *why, size_t whylen) {
   }
   freeaddrinfo(res);
   if (fd < 0) {
-    snprintf(why, whylen, "cannot connect to %s:%s: %s", cf_net.host, cf_net.port, strerror(err));
-    return NULL;
+    snprintf(why, whylen, "cannot connect to %s:%s: %s", host, port, strerror(err));
+    return -1;
   }
   int one = 1;
   (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  return fd;
+}
+
+cf_conn *cf_conn_open(const char *label, char *why, size_t whylen) {
+  int fd = cf_tcp_connect(cf_net.host, cf_net.port, why, whylen);
+  if (fd < 0) return NULL;
   cf_conn *c = calloc(1, sizeof *c);
   if (c == NULL) abort();
   c->fd = fd;

@@ -63,6 +63,9 @@ typedef enum cf_rr {
 
 typedef struct cf_conn cf_conn;
 
+/* A connected TCP socket (TCP_NODELAY) or -1 with why set. */
+int cf_tcp_connect(const char *host, const char *port, char *why, size_t whylen);
+
 /* Connection establishment. NULL when the TCP (or TLS) connection fails; why is set. */
 cf_conn *cf_conn_open(const char *label, char *why, size_t whylen);
 /* Wrap an established socket (and TLS session, or NULL) in a connection. */

@@ -115,9 +115,11 @@ bool cf_tls_alpn_selected(const cf_tls *t) {
 }
 
 bool cf_tls_renegotiate(cf_tls *t) {
-  if (SSL_renegotiate(t->ssl) != 1) return false;
+  if (SSL_renegotiate(t->ssl) != 1) {
+    ERR_clear_error();
+    return false;
+  }
   int r = SSL_do_handshake(t->ssl);
-  (void)r;
   ERR_clear_error();
-  return true;
+  return r == 1 && SSL_renegotiate_pending(t->ssl) == 0;
 }

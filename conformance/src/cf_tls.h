@@ -29,7 +29,7 @@ void cf_tls_free(cf_tls *t);
 const char *cf_tls_version(const cf_tls *t);
 bool cf_tls_compressed(const cf_tls *t);
 bool cf_tls_alpn_selected(const cf_tls *t);
-/* Start a TLS 1.2 renegotiation; true when the library sent the request. */
+/* Try a TLS 1.2 renegotiation; true only when a new handshake completed. */
 bool cf_tls_renegotiate(cf_tls *t);
 
 #endif

@@ -80,5 +80,6 @@ max_payload_size = 65536
 max_topic_length = 1024
 max_subscriptions = 64
 max_inflight_qos2 = 64
+connect_timeout = 10
 FIXTURE
 echo "ref-fixture: $out written for store $db"
