@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "net/xb_log.h"
 #include "topic/xb_topic.h"
 #include "xb_test_util.h"
 
@@ -58,6 +59,9 @@ void ts_setup_cfg(const xb_session_config *cfg) {
   xb_api_admin_perm perm = {XB_M_GET | XB_M_PUT | XB_M_POST, NULL, TS.pub, NULL};
   ck_assert_int_eq(xb_api_admin_add_key(TS.api, "alice", NULL, "device", true, &perm, 1,
                                         TS.now_us, TS.dev, err, sizeof err) / 100, 2);
+  /* Every line is formatted (debug level) but nobody reads them. */
+  xb_log_open("/dev/null");
+  xb_log_set_level(XB_LOG_DEBUG);
   TS.loop = xb_loop_create(XB_LOOP_DEFAULT, 1024);
   ck_assert_ptr_nonnull(TS.loop);
   TS.clock_ms = 1000000;
@@ -88,6 +92,8 @@ void ts_teardown(void) {
   }
   rmdir(TS.dir);
   xb_blob_pool_trim();
+  xb_log_close();
+  xb_log_set_level(XB_LOG_INFO);
 }
 
 void ts_turns(int n) {
