@@ -309,7 +309,8 @@ void xb_srv_request(xb_server *srv) {
     if (xb_api_batch_begin(srv->api) == 0) {
       srv->batch_open = true;
     } else {
-      /* Requests then commit one by one; the server keeps running (XB-ERR-45). */
+      /* The writes of this turn then fail as store-error (xb_sess_write) and reads run
+       * outside a batch; the server keeps running (XB-ERR-45). */
       xb_slog(XB_LOG_ERROR, "store-error", NULL, NULL, 0, NULL, NULL, 0, false,
               "cannot open the batch transaction");
     }

@@ -130,6 +130,33 @@ def unsubscribe():
     s.expect_silence(0.3)
 
 
+@test("XB-SCOPE-6", "XB-MAP-12", "XB-SUB-3", "XB-SUB-18")
+def concurrent_writers_serialized():
+    s = Client(B.port, client_id="serial-sub")
+    s.send(subscribe_packet(1, ds()))
+    s.expect(9)
+    s.expect_publish(ds(), retain=True)
+    a = Client(B.port, client_id="wa", user=DEV)
+    b = Client(B.port, client_id="wb", user=DEV)
+    n = 40
+    for i in range(n):  # both connections' packets interleave in the bridge's turns
+        a.send(publish_packet(ds(), '{"current_value":"A%d"}' % i, qos=1, pid=i + 1))
+        b.send(publish_packet(ds(), '{"current_value":"B%d"}' % i, qos=1, pid=i + 1))
+    for c in (a, b):
+        for i in range(n):
+            assert c.expect(4)[2] == struct.pack("!H", i + 1)
+    got = [value(s.expect_publish(ds(), retain=False)) for _ in range(2 * n)]
+    s.expect_silence()
+    # One notification per write, each connection's writes in its own order, and the
+    # last notification is the state every later reader sees.
+    assert [v for v in got if v[0] == "A"] == ["A%d" % i for i in range(n)], got
+    assert [v for v in got if v[0] == "B"] == ["B%d" % i for i in range(n)], got
+    r = Client(B.port, client_id="serial-read")
+    r.send(subscribe_packet(1, ds()))
+    r.expect(9)
+    assert value(r.expect_publish(ds(), retain=True)) == got[-1]
+
+
 @test("XB-SCOPE-14", "XB-TRANS-24")
 def reset_subscriber_does_not_kill():
     s = Client(B.port, client_id="rst")
