@@ -55,8 +55,8 @@ typedef struct {
     ensures t[n].type == type && t[n].depth == depth && t[n].parent == parent;
     ensures t[n].next == n + 1;
 */
-static void xb_xml_push(xb_xml_node *t, size_t n, size_t len, uint8_t type, size_t off,
-                        size_t l, size_t voff, size_t vl, size_t parent, uint8_t depth)
+static void xb_xml_push(xb_xml_node *t, size_t n, size_t len, uint16_t type, size_t off,
+                        size_t l, size_t voff, size_t vl, size_t parent, uint16_t depth)
 {
   xb_xml_node x;
   (void)len;
@@ -123,6 +123,69 @@ static xb_xml_cur xb_xml_fail(xb_xml_cur c, xb_xml_status s, size_t where)
   return r;
 }
 
+/* The outcome of reading one attribute. */
+typedef struct {
+  xb_xml_status st;
+  size_t err; /* offending offset when st != OK */
+  size_t q;   /* after the closing quote when st == OK */
+  size_t n;   /* nodes written so far */
+} xb_xml_astep;
+
+/*@ requires \valid_read(in + (0 .. len - 1));
+    requires \valid(t + (0 .. cap - 1));
+    requires \separated(t + (0 .. cap - 1), in + (0 .. len - 1));
+    requires e < n <= cap && w < len;
+    requires xb_xml_nodes_ok(t, n, len);
+    requires t[e].type == XB_XML_ELEMENT && t[e].depth <= XB_XML_MAX_DEPTH;
+    assigns t[n];
+    ensures xb_xml_nodes_ok(t, \result.n, len);
+    ensures n <= \result.n <= cap;
+    ensures \result.st == XB_XML_OK ==> \result.n == n + 1 && w < \result.q <= len;
+    ensures \result.st != XB_XML_OK ==> \result.err <= len;
+*/
+static xb_xml_astep xb_xml_attribute(const uint8_t *in, size_t len, xb_xml_node *t,
+                                     size_t cap, size_t e, size_t n, size_t w)
+{
+  /* Attribute ::= Name Eq AttValue, at in[w] (XB-XML-26, XB-XML-27) */
+  xb_xml_astep r;
+  size_t ne = xb_xml__name_end(in, len, w);
+  r.st = xb_xml__name_check(in, len, w, ne);
+  r.err = w;
+  r.q = w;
+  r.n = n;
+  if (r.st == XB_XML_OK) {
+    size_t a = xb_xml__skip_ws(in, len, ne);
+    if (a < len && in[a] == '=') {
+      a = xb_xml__skip_ws(in, len, a + 1u);
+    } else {
+      r.st = XB_XML_BAD_ATTR; /* XB-XML-27: missing '=' */
+      r.err = a;
+    }
+    if (r.st == XB_XML_OK && (a >= len || (in[a] != '"' && in[a] != '\''))) {
+      r.st = XB_XML_BAD_ATTR; /* XB-XML-27: missing quote */
+      r.err = a;
+    }
+    if (r.st == XB_XML_OK) {
+      xb_xml_status vs = XB_XML_OK;
+      size_t ve = xb_xml__attval_end(in, len, a + 1u, in[a], &vs);
+      if (vs != XB_XML_OK) {
+        r.st = vs;
+        r.err = ve;
+      } else if (xb_xml_dup(in, len, t, e + 1u, n, w, ne - w)) {
+        r.st = XB_XML_DUP_ATTR; /* XB-XML-27 */
+      } else if (n >= cap) {
+        r.st = XB_XML_TOO_MANY_NODES;
+      } else {
+        xb_xml_push(t, n, len, XB_XML_ATTR, w, ne - w, a + 1u, ve - (a + 1u), e,
+                    (uint16_t)(t[e].depth + 1u));
+        r.n = n + 1u;
+        r.q = ve + 1u;
+      }
+    }
+  }
+  return r;
+}
+
 /*@ requires \valid_read(in + (0 .. len - 1));
     requires \valid(t + (0 .. cap - 1));
     requires \separated(t + (0 .. cap - 1), in + (0 .. len - 1));
@@ -156,7 +219,7 @@ static xb_xml_cur xb_xml_start_tag(const uint8_t *in, size_t len, xb_xml_node *t
       size_t nattr = 0;
       bool done = false;
       bool empty = false;
-      uint8_t d = (uint8_t)(c.depth + 1u);
+      uint16_t d = (uint16_t)(c.depth + 1u);
       xb_xml_push(t, e, len, XB_XML_ELEMENT, p, q - p, start, 0, c.cur, d);
       /*@ loop invariant e < n <= cap;
           loop invariant start < q <= len;
@@ -195,39 +258,13 @@ static xb_xml_cur xb_xml_start_tag(const uint8_t *in, size_t len, xb_xml_node *t
           s = XB_XML_TOO_MANY_ATTRS; /* XB-XML-27 */
           err = w;
         } else {
-          size_t ne = xb_xml__name_end(in, len, w);
-          s = xb_xml__name_check(in, len, w, ne);
-          err = w;
+          xb_xml_astep a = xb_xml_attribute(in, len, t, cap, e, n, w);
+          s = a.st;
+          err = a.err;
+          n = a.n;
           if (s == XB_XML_OK) {
-            size_t a = xb_xml__skip_ws(in, len, ne);
-            if (a < len && in[a] == '=') {
-              a = xb_xml__skip_ws(in, len, a + 1u);
-            } else {
-              s = XB_XML_BAD_ATTR; /* XB-XML-27: missing '=' */
-              err = a;
-            }
-            if (s == XB_XML_OK && (a >= len || (in[a] != '"' && in[a] != '\''))) {
-              s = XB_XML_BAD_ATTR; /* XB-XML-27: missing quote */
-              err = a;
-            }
-            if (s == XB_XML_OK) {
-              xb_xml_status vs = XB_XML_OK;
-              size_t ve = xb_xml__attval_end(in, len, a + 1u, in[a], &vs);
-              if (vs != XB_XML_OK) {
-                s = vs;
-                err = ve;
-              } else if (xb_xml_dup(in, len, t, e + 1u, n, w, ne - w)) {
-                s = XB_XML_DUP_ATTR; /* XB-XML-27 */
-              } else if (n >= cap) {
-                s = XB_XML_TOO_MANY_NODES;
-              } else {
-                xb_xml_push(t, n, len, XB_XML_ATTR, w, ne - w, a + 1u, ve - (a + 1u), e,
-                            (uint8_t)(d + 1u));
-                n++;
-                nattr++;
-                q = ve + 1u;
-              }
-            }
+            nattr++;
+            q = a.q;
           }
         }
       }
@@ -392,7 +429,7 @@ static xb_xml_cur xb_xml_chars(const uint8_t *in, size_t len, xb_xml_node *t, si
       c = xb_xml_fail(c, XB_XML_TOO_MANY_NODES, p);
     } else {
       xb_xml_push(t, c.n, len, XB_XML_TEXT, p, end - p, p, end - p, c.cur,
-                  (uint8_t)(c.depth + 1u));
+                  (uint16_t)(c.depth + 1u));
       c.n++;
       c.pos = end;
     }

@@ -97,8 +97,10 @@ typedef struct {
   size_t vlen;
   size_t parent; /* the element this node belongs to; XB_XML_NONE for the root */
   size_t next;   /* one past this node's subtree (attributes and text: index + 1) */
-  uint8_t type;  /* XB_XML_ELEMENT, XB_XML_ATTR or XB_XML_TEXT */
-  uint8_t depth; /* root 1; every other node its parent's depth + 1 */
+  /* 16 bits rather than 8: no node field shares a C type with the input bytes, which
+   * keeps the proof's memory model from having to separate them at every read */
+  uint16_t type;  /* XB_XML_ELEMENT, XB_XML_ATTR or XB_XML_TEXT */
+  uint16_t depth; /* root 1; every other node its parent's depth + 1 */
 } xb_xml_node;
 
 typedef struct {
