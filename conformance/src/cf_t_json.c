@@ -30,6 +30,14 @@ START_TEST(feed_canonical) {
 }
 END_TEST
 
+START_TEST(feed_show_user) {
+  cf_canon_write();
+  char *s = cf_read(NULL, cf_fmt("/v2/feeds/%s.json?show_user=true", FX.feed_canon));
+  if (s == NULL) cf_fail("nothing delivered for feed %s with show_user=true", FX.feed_canon);
+  CF_EXPECT_STR("the JSON of the feed with show_user=true", cf_canon_feed_json(s, NULL, FX.owner_login), s);
+}
+END_TEST
+
 START_TEST(feed_history_canonical) {
   cf_canon_write();
   const char *q = "?start=2013-04-23T12:30:00Z&end=2013-04-23T12:40:00Z";
@@ -262,6 +270,8 @@ void cf_area_json(cf_reg *r) {
          "datastream read: exact compact JSON, member order, strings, 6-digit UTC timestamps");
   CF_ADD(r, feed_canonical, "XB-JSON-1 XB-JSON-2 XB-JSON-3 XB-JSON-6 XB-JSON-8 XB-JSON-9 XB-JSON-10 XB-RES-36 XB-RES-37 XB-RES-38 XB-RES-44 XB-RES-59",
          "feed read: exact JSON with feed/creator URLs, status, location, datastreams by id, never-written one");
+  CF_ADD(r, feed_show_user, "XB-TOPIC-29 XB-AUTHZ-24 XB-JSON-8",
+         "show_user=true adds the owner's login, also for an anonymous reader");
   CF_ADD(r, feed_history_canonical, "XB-JSON-11 XB-TOPIC-20 XB-TOPIC-23 XB-RES-67",
          "feed history: datapoints of the window last in each datastream");
   CF_ADD(r, datastream_history_canonical, "XB-JSON-12 XB-TOPIC-23 XB-TOPIC-26 XB-TOPIC-27",

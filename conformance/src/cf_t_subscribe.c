@@ -125,6 +125,7 @@ START_TEST(nothing_for_missing) {
       cf_fmt("/v2/keys/%s.json", FX.key_invalid),
       cf_fmt("/v2/triggers/%s.json", FX.feed_missing),
   };
+  (void)cf_sub_state(c, ds_t(FX.feed_public, FX.ds_public)); /* control: an existing one is served */
   for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) cf_sub_nothing(c, t[i], "the resource does not exist");
   cf_disconnect(c);
 }
