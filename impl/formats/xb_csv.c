@@ -275,7 +275,8 @@ typedef struct {
   size_t end;    /* where it stopped: a separator, the end of the line, or a bad byte */
   size_t wstart; /* first non-blank byte of the field (st != START) */
   size_t wend;   /* one past its last non-blank byte (st != START) */
-  uint8_t st;    /* state before in[end] */
+  uint32_t st;   /* state before in[end] (not a byte: the input's bytes are a separate
+                  * memory for WP, so writing this keeps every fact about the input) */
   bool esc;      /* a doubled quote was read inside the quotes */
   bool bad;      /* in[end] makes the line malformed */
 } xb_csv_scan;
@@ -378,7 +379,7 @@ static void xb_csv_scan_field(const uint8_t *in, size_t lo, size_t p, size_t hi,
   ensures f->raw_off == fstart && f->raw_len == rend - fstart;
   ensures xb_csv_field_ok(in, f);
 */
-static void xb_csv_close_field(const uint8_t *in, size_t fstart, size_t rend, uint8_t st,
+static void xb_csv_close_field(const uint8_t *in, size_t fstart, size_t rend, uint32_t st,
                                size_t wstart, size_t wend, bool esc, xb_csv_field *f)
 {
   f->raw_off = fstart;
@@ -506,9 +507,8 @@ xb_csv_status xb_csv_split_line(const uint8_t *in, size_t len, size_t lo, size_t
       loop invariant status == XB_CSV_OK && !done ==>
                        xb_csv_st(in, lo, p) == 0 && n == xb_csv_nsep(in, lo, p) && n < maxf
                        && (n == 0 ==> p == lo)
-                       && (n > 0 ==> p == fields[n - 1].raw_off + fields[n - 1].raw_len + 1)
-                       && \forall integer k; 0 <= k < n ==>
-                            xb_csv_sep(in, lo, fields[k].raw_off + fields[k].raw_len);
+                       && (n > 0 ==> p == fields[n - 1].raw_off + fields[n - 1].raw_len + 1
+                                     && xb_csv_sep(in, lo, p - 1));
       loop invariant done ==> status == XB_CSV_OK && n >= 1
                        && n == xb_csv_nsep(in, lo, hi) + 1
                        && fields[n - 1].raw_off + fields[n - 1].raw_len == hi
@@ -740,21 +740,15 @@ xb_csv_status xb_csv_next_record(const uint8_t *in, size_t len, xb_csv_cursor *c
 
 /*@
   requires in == \null || \valid_read(in + (0 .. len - 1));
-  requires out == \null || \valid(out + (0 .. cap - 1));
-  requires in == \null || out == \null || \separated(out + (0 .. cap - 1), in + (0 .. len - 1));
-  assigns out[0 .. cap - 1];
+  assigns \nothing;
   ensures \result <= n;
   ensures in != \null && off <= len && n <= len - off ==>
             \result == xb_csv_dlen(in, off, off + n);
   ensures in == \null || off > len || n > len - off ==> \result == 0;
   ensures in != \null && off <= len && n <= len - off
-          && (\forall integer p; off <= p < off + n ==> in[p] != 34) ==>
-            \result == n
-            && (out != \null && n <= cap ==>
-                  \forall integer k; 0 <= k < n ==> out[k] == in[off + k]);
+          && (\forall integer p; off <= p < off + n ==> in[p] != 34) ==> \result == n;
 */
-size_t xb_csv_decode(const uint8_t *in, size_t len, size_t off, size_t n, uint8_t *out,
-                     size_t cap)
+size_t xb_csv_decoded_size(const uint8_t *in, size_t len, size_t off, size_t n)
 {
   size_t size = 0;
   if (in != NULL && off <= len && n <= len - off) {
@@ -776,29 +770,52 @@ size_t xb_csv_decode(const uint8_t *in, size_t len, size_t off, size_t n, uint8_
       }
       size++;
     }
-    if (out != NULL && size <= cap) {
-      size_t w = 0;
-      i = off;
-      /*@
-        loop invariant off <= i <= end;
-        loop invariant w <= i - off;
-        loop invariant (\forall integer p; off <= p < end ==> in[p] != 34) ==>
-                         w == i - off && n <= cap
-                         && \forall integer k; 0 <= k < w ==> out[k] == in[off + k];
-        loop assigns i, w, out[0 .. cap - 1];
-        loop variant end - i;
-      */
-      while (i < end) {
-        if (w < cap) {
-          out[w] = in[i]; /* of a pair, the first quote stands for both */
-        }
-        if (in[i] == '"' && i + 1u < end && in[i + 1u] == '"') {
-          i += 2u;
-        } else {
-          i++;
-        }
-        w++;
+  }
+  return size;
+}
+
+/*@
+  requires in == \null || \valid_read(in + (0 .. len - 1));
+  requires out == \null || \valid(out + (0 .. cap - 1));
+  requires in == \null || out == \null || \separated(out + (0 .. cap - 1), in + (0 .. len - 1));
+  assigns out[0 .. cap - 1];
+  ensures \result <= n;
+  ensures in != \null && off <= len && n <= len - off ==>
+            \result == xb_csv_dlen(in, off, off + n);
+  ensures in == \null || off > len || n > len - off ==> \result == 0;
+  ensures in != \null && off <= len && n <= len - off
+          && (\forall integer p; off <= p < off + n ==> in[p] != 34) ==>
+            \result == n
+            && (out != \null && n <= cap ==>
+                  \forall integer k; 0 <= k < n ==> out[k] == in[off + k]);
+*/
+size_t xb_csv_decode(const uint8_t *in, size_t len, size_t off, size_t n, uint8_t *out,
+                     size_t cap)
+{
+  size_t size = xb_csv_decoded_size(in, len, off, n);
+  if (in != NULL && off <= len && n <= len - off && out != NULL && size <= cap) {
+    size_t end = off + n;
+    size_t w = 0;
+    size_t i = off;
+    /*@
+      loop invariant off <= i <= end;
+      loop invariant w <= i - off;
+      loop invariant (\forall integer p; off <= p < end ==> in[p] != 34) ==>
+                       w == i - off && n <= cap
+                       && \forall integer k; 0 <= k < w ==> out[k] == in[off + k];
+      loop assigns i, w, out[0 .. cap - 1];
+      loop variant end - i;
+    */
+    while (i < end) {
+      if (w < cap) {
+        out[w] = in[i]; /* of a pair, the first quote stands for both */
       }
+      if (in[i] == '"' && i + 1u < end && in[i + 1u] == '"') {
+        i += 2u;
+      } else {
+        i++;
+      }
+      w++;
     }
   }
   return size;

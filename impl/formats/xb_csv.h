@@ -144,19 +144,32 @@ typedef struct {
     : s == 4 ? (c == 44 ? 0 : (c == 32 || c == 9) ? 4 : 5)
     : 5;
 
-  logic integer xb_csv_st{L}(uint8_t *in, integer lo, integer p) =
-    p <= lo ? 0 : xb_csv_step(xb_csv_st(in, lo, p - 1), in[p - 1]);
+  // xb_csv_st and xb_csv_nsep are defined by primitive recursion on p >= lo (a base
+  // case at lo, one step from p to p + 1), so the axioms below are consistent: they
+  // describe exactly one function on p >= lo. They are written as an axiomatic rather
+  // than as recursive definitions because the step axiom, guarded by q == p + 1, is
+  // only instantiated for pairs of positions a goal already mentions; a recursive
+  // definition would let the SMT solvers unfold p, p - 1, p - 2, ... without end.
+  axiomatic XbCsvState {
+    logic integer xb_csv_st{L}(uint8_t *in, integer lo, integer p) reads in[lo .. p - 1];
+    axiom xb_csv_st_lo{L}: \forall uint8_t *in, integer lo; xb_csv_st(in, lo, lo) == 0;
+    axiom xb_csv_st_next{L}: \forall uint8_t *in, integer lo, p, q;
+      lo <= p && q == p + 1 ==> xb_csv_st(in, lo, q) == xb_csv_step(xb_csv_st(in, lo, p), in[p]);
+  }
 
   // A separator: a comma read outside quotes (XB-CSV-17).
   predicate xb_csv_sep{L}(uint8_t *in, integer lo, integer p) =
     in[p] == 44 && xb_csv_st(in, lo, p) != 2 && xb_csv_st(in, lo, p) != 5;
 
-  // Separators among lo .. p-1.
-  logic integer xb_csv_nsep{L}(uint8_t *in, integer lo, integer p) =
-    p <= lo ? 0
-    : xb_csv_nsep(in, lo, p - 1)
-      + ((in[p - 1] == 44 && xb_csv_st(in, lo, p - 1) != 2 && xb_csv_st(in, lo, p - 1) != 5)
-         ? 1 : 0);
+  // Separators among lo .. p-1 (same scheme as xb_csv_st).
+  axiomatic XbCsvSeps {
+    logic integer xb_csv_nsep{L}(uint8_t *in, integer lo, integer p) reads in[lo .. p - 1];
+    axiom xb_csv_nsep_lo{L}: \forall uint8_t *in, integer lo; xb_csv_nsep(in, lo, lo) == 0;
+    axiom xb_csv_nsep_next{L}: \forall uint8_t *in, integer lo, p, q;
+      lo <= p && q == p + 1 ==>
+        xb_csv_nsep(in, lo, q) == xb_csv_nsep(in, lo, p)
+          + ((in[p] == 44 && xb_csv_st(in, lo, p) != 2 && xb_csv_st(in, lo, p) != 5) ? 1 : 0);
+  }
 
   // The line lo .. hi-1 is well-formed: no error state, no quote left open (XB-CSV-18).
   predicate xb_csv_line_ok{L}(uint8_t *in, integer lo, integer hi) =
@@ -249,6 +262,9 @@ xb_csv_status xb_csv_split_line(const uint8_t *in, size_t len, size_t lo, size_t
 xb_csv_status xb_csv_next_record(const uint8_t *in, size_t len, xb_csv_cursor *cur,
                                  xb_csv_field *fields, size_t cap, xb_csv_record *rec,
                                  xb_csv_error *err);
+
+/* The size of the field string of a content span (see xb_csv_decode); writes nothing. */
+size_t xb_csv_decoded_size(const uint8_t *in, size_t len, size_t off, size_t n);
 
 /*
  * The field string of a content span in[off .. off+n-1]: each doubled quote `""` stands

@@ -85,7 +85,7 @@ static xb_csv_reason xb_csv_take_value(const uint8_t *in, size_t len, const xb_c
   bool esc = f->escaped;
   size_t size = f->len;
   if (esc) {
-    size = xb_csv_decode(in, len, f->off, f->len, NULL, 0);
+    size = xb_csv_decoded_size(in, len, f->off, f->len);
   }
   if (size > XB_CSV_MAX_VALUE_BYTES) {
     r = XB_CSV_R_VALUE_TOO_LONG; /* spec/resources.md: values 0..255 bytes */
