@@ -182,7 +182,7 @@ fuzz:
 
 # ------------------------------------------------------------------ integration
 test-integration: all
-	@if [ -x impl/tests/integration/run.sh ]; then impl/tests/integration/run.sh; \
+	@if [ -x impl/tests/integration/run.sh ]; then XB_BUILD=$(abspath $(BUILD)) impl/tests/integration/run.sh; \
 	 else echo "test-integration: no integration tests yet"; fi
 
 # ------------------------------------------------------------------ the whole check
