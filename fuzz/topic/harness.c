@@ -176,7 +176,7 @@ static void check_path(const uint8_t *t, size_t len, const xb_topic *r)
 static void check_query(const uint8_t *t, const xb_topic *r)
 {
   for (int k = 0; k < XB_TOPIC_P_COUNT; k++) {
-    const xb_topic_param_slot *s = &r->params[k];
+    const xb_topic_param_slot *s = &r->params.slot[k];
     if (!s->present)
       continue;
     CHECK(r->has_query && inside(s->value, r->query.off, r->query.off + r->query.len) &&
@@ -192,11 +192,11 @@ static void check_query(const uint8_t *t, const xb_topic *r)
     if (k == XB_TOPIC_P_FEED_ID)
       CHECK(decimal(t, s->value) == s->num, "feed_id value");
     if (k == XB_TOPIC_P_INTERVAL)
-      CHECK(s->num <= 86400 && r->interval_s >= s->num && r->interval_s <= 86400, "interval");
+      CHECK(s->num <= 86400 && r->params.interval_s >= s->num && r->params.interval_s <= 86400, "interval");
     if (k == XB_TOPIC_P_START)
-      CHECK(oracle_us(t, s->value) == r->start_us, "start instant");
+      CHECK(oracle_us(t, s->value) == r->params.start_us, "start instant");
     if (k == XB_TOPIC_P_END)
-      CHECK(oracle_us(t, s->value) == r->end_us, "end instant");
+      CHECK(oracle_us(t, s->value) == r->params.end_us, "end instant");
   }
 }
 
@@ -264,12 +264,12 @@ static void render(const uint8_t *t, const xb_topic *r, struct out *o)
   if (r->has_query) {
     const char *sep = "?";
     for (int k = 0; k < XB_TOPIC_P_COUNT; k++) {
-      if (!r->params[k].present)
+      if (!r->params.slot[k].present)
         continue;
       puts_(o, sep);
       puts_(o, xb_topic_param_str((xb_topic_param)k));
       puts_(o, "=");
-      put_span(o, t, r->params[k].value);
+      put_span(o, t, r->params.slot[k].value);
       sep = "&";
     }
   }
@@ -300,19 +300,19 @@ static void same_request(const uint8_t *a, const xb_topic *x, const uint8_t *b, 
   if (x->resource == XB_TOPIC_USER)
     CHECK(span_eq(a, x->login, b, y->login), "round trip: login");
   for (int k = 0; k < XB_TOPIC_P_COUNT; k++) {
-    const xb_topic_param_slot *p = &x->params[k], *q = &y->params[k];
+    const xb_topic_param_slot *p = &x->params.slot[k], *q = &y->params.slot[k];
     CHECK(p->present == q->present, "round trip: slot presence");
     if (p->present)
       CHECK(span_eq(a, p->value, b, q->value) && p->num == q->num, "round trip: slot value");
   }
-  if (x->params[XB_TOPIC_P_START].present)
-    CHECK(x->start_us == y->start_us, "round trip: start");
-  if (x->params[XB_TOPIC_P_END].present)
-    CHECK(x->end_us == y->end_us, "round trip: end");
-  if (x->params[XB_TOPIC_P_DURATION].present)
-    CHECK(x->duration_s == y->duration_s, "round trip: duration");
-  if (x->params[XB_TOPIC_P_INTERVAL].present)
-    CHECK(x->interval_s == y->interval_s, "round trip: interval");
+  if (x->params.slot[XB_TOPIC_P_START].present)
+    CHECK(x->params.start_us == y->params.start_us, "round trip: start");
+  if (x->params.slot[XB_TOPIC_P_END].present)
+    CHECK(x->params.end_us == y->params.end_us, "round trip: end");
+  if (x->params.slot[XB_TOPIC_P_DURATION].present)
+    CHECK(x->params.duration_s == y->params.duration_s, "round trip: duration");
+  if (x->params.slot[XB_TOPIC_P_INTERVAL].present)
+    CHECK(x->params.interval_s == y->params.interval_s, "round trip: interval");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -339,8 +339,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (api != XB_TOPIC_OK)
     return 0;
   check_query(data, &r);
-  CHECK(!(r.params[XB_TOPIC_P_START].present && r.params[XB_TOPIC_P_END].present) ||
-            r.start_us <= r.end_us,
+  CHECK(!(r.params.slot[XB_TOPIC_P_START].present && r.params.slot[XB_TOPIC_P_END].present) ||
+            r.params.start_us <= r.params.end_us,
         "start <= end");
 
   struct out o1, o2;

@@ -16,17 +16,13 @@ static bool seg_end(const uint8_t *t, size_t len, size_t p)
   return p == len || t[p] == '.' || t[p] == '?';
 }
 
-/* Every field zero: absent key, absent ids, no query, every slot absent. */
+/* Every field zero, so fields a resource does not use read as absent. */
 /*@ requires \valid(out);
     assigns *out;
-    ensures out->key.off == 0 && out->key.len == 0;
-    ensures !out->has_query && out->query.off == 0 && out->query.len == 0;
-    ensures \forall integer k; 0 <= k < XB_TOPIC_P_COUNT ==> !out->params[k].present;
 */
 static void clear(xb_topic *out)
 {
   xb_topic_span none = {0, 0};
-  size_t k = 0;
   out->key = none;
   out->version = 0;
   out->path = none;
@@ -45,23 +41,6 @@ static void clear(xb_topic *out)
   out->format_explicit = false;
   out->has_query = false;
   out->query = none;
-  out->start_us = 0;
-  out->end_us = 0;
-  out->duration_s = 0;
-  out->interval_s = 0;
-  /*@ loop invariant 0 <= k <= XB_TOPIC_P_COUNT;
-      loop invariant \forall integer j; 0 <= j < k ==> !out->params[j].present;
-      loop invariant out->key.off == 0 && out->key.len == 0;
-      loop invariant !out->has_query && out->query.off == 0 && out->query.len == 0;
-      loop assigns k, out->params[0 .. XB_TOPIC_P_COUNT - 1];
-      loop variant XB_TOPIC_P_COUNT - k;
-  */
-  while (k < XB_TOPIC_P_COUNT) {
-    out->params[k].present = false;
-    out->params[k].value = none;
-    out->params[k].num = 0;
-    k++;
-  }
 }
 
 /* The resource and whether PUBLISH on it creates (XB-MAP-3). */
@@ -81,198 +60,206 @@ static void set_resource(xb_topic *out, xb_topic_resource r)
 
 /*
  * key-topic / plain-topic up to the version (XB-TOPIC-6, 7): sets key, version and
- * path.off (the 'v'); *end is just after "v1/" or "v2/".
+ * path.off (the 'v' of "v1/" or "v2/").
  */
 /*@ requires \valid_read(t + (0 .. len - 1)) && len >= 1;
-    requires \valid(out) && \valid(end);
-    requires \separated(out, end, t + (0 .. len - 1));
-    requires out->key.off == 0 && out->key.len == 0;
-    assigns out->key, out->version, out->path, *end;
+    requires \valid(out) && \separated(out, t + (0 .. len - 1));
+    assigns out->key, out->version, out->path;
     ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_KEY
          || \result == XB_TOPIC_BAD_VERSION;
-    ensures \result == XB_TOPIC_OK ==>
-              (out->version == 1 || out->version == 2) && out->key.off == 0
-              && (out->key.len > 0 ==> xb_api_key(t, 0, out->key.len)
-                                       && out->key.len < out->path.off)
-              && out->path.len == 0 && *end == out->path.off + 3 && *end <= len;
+    ensures \result == XB_TOPIC_OK ==> xb_head_ok(t, len, out) && out->path.len == 0;
 */
-static xb_topic_status prefix(const uint8_t *t, size_t len, xb_topic *out, size_t *end)
+static xb_topic_status prefix(const uint8_t *t, size_t len, xb_topic *out)
 {
   xb_topic_status st = XB_TOPIC_OK;
-  size_t v = 0;
+  size_t v = 0, klen = 0;
+  uint8_t ver = 0;
   if (t[0] == '/') {
     v = 1;
   } else {
     size_t e = xb_topic_scan_word(t, len, 0);
     if (e >= XB_TOPIC_KEY_MIN && e <= XB_TOPIC_KEY_MAX && e < len && t[e] == '/') {
-      out->key.off = 0;
-      out->key.len = e;
+      klen = e;
       v = e + 1;
-    } else if (!xb_topic_lit(t, len, 0, "v1/", 3) &&
-               !xb_topic_lit(t, len, 0, "v2/", 3)) {
+    } else if (!xb_topic_lit(t, len, 0, "v1/", 3) && !xb_topic_lit(t, len, 0, "v2/", 3)) {
       st = XB_TOPIC_BAD_KEY; /* neither "/", a version nor api-key "/" */
     }
   }
   if (st == XB_TOPIC_OK) {
     if (xb_topic_lit(t, len, v, "v1/", 3))
-      out->version = 1;
+      ver = 1;
     else if (xb_topic_lit(t, len, v, "v2/", 3))
-      out->version = 2;
+      ver = 2;
     else
       st = XB_TOPIC_BAD_VERSION; /* "/v3/...", "//v2/...", "KEY//v2/..." */
   }
+  out->key.off = 0;
+  out->key.len = klen;
+  out->version = ver;
   out->path.off = v;
   out->path.len = 0;
-  *end = st == XB_TOPIC_OK ? v + 3 : v;
   return st;
 }
 
 /*
  * After "/datastreams/": ds-id [ "/datapoints" [ "/" timestamp ] ] (datapoints: v2
- * only). p is the first byte of the ds-id; the feed is already set.
+ * only). p is the first byte of the ds-id; the feed is already set. Sets path.len.
  */
 /*@ requires \valid_read(t + (0 .. len - 1));
-    requires \valid(out) && \valid(end);
-    requires \separated(out, end, t + (0 .. len - 1));
+    requires \valid(out) && \separated(out, t + (0 .. len - 1));
     requires p <= len;
     requires out->version == 1 || out->version == 2;
+    requires out->path.off < p;
     requires xb_span_in(out->feed, out->path.off, p - 1);
     requires xb_id(t, out->feed.off, out->feed.len, out->feed_id);
-    assigns out->resource, out->collection, out->ds, out->ts, out->ts_us, *end;
+    assigns out->resource, out->collection, out->ds, out->ts, out->ts_us, out->path.len;
     ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_ID
          || \result == XB_TOPIC_UNKNOWN_RESOURCE || \result == XB_TOPIC_BAD_TIMESTAMP;
     ensures \result == XB_TOPIC_OK ==>
-              p <= *end <= len && xb_seg_end(t, len, *end) && xb_res_ok(t, out, *end);
+              p <= out->path.off + out->path.len <= len
+              && xb_seg_end(t, len, out->path.off + out->path.len);
+    ensures \result == XB_TOPIC_OK ==> xb_res_shape(out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_feed(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_ds(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_ts(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_named(t, out);
 */
-static xb_topic_status path_ds(const uint8_t *t, size_t len, size_t p, xb_topic *out,
-                               size_t *end)
+static xb_topic_status path_ds(const uint8_t *t, size_t len, size_t p, xb_topic *out)
 {
   xb_topic_status st = XB_TOPIC_OK;
-  size_t e = xb_topic_scan_word(t, len, p), q = e;
+  size_t e = xb_topic_scan_word(t, len, p);
   if (e == p || e - p > XB_TOPIC_DSID_MAX) {
     st = XB_TOPIC_BAD_ID; /* empty ("datastreams/"), too long, or a byte outside id-char */
-  } else {
+  } else if (seg_end(t, len, e)) {
     out->ds.off = p;
     out->ds.len = e - p;
-    if (seg_end(t, len, e)) {
-      set_resource(out, XB_TOPIC_DATASTREAM);
-    } else if (t[e] != '/') {
-      st = XB_TOPIC_BAD_ID;
-    } else if (out->version == 1 || !xb_topic_lit(t, len, e + 1, "datapoints", 10)) {
-      st = XB_TOPIC_UNKNOWN_RESOURCE;
+    out->path.len = e - out->path.off;
+    set_resource(out, XB_TOPIC_DATASTREAM);
+  } else if (t[e] != '/') {
+    st = XB_TOPIC_BAD_ID;
+  } else if (out->version == 1 || !xb_topic_lit(t, len, e + 1, "datapoints", 10)) {
+    st = XB_TOPIC_UNKNOWN_RESOURCE;
+  } else if (seg_end(t, len, e + 11)) {
+    out->ds.off = p;
+    out->ds.len = e - p;
+    out->path.len = e + 11 - out->path.off;
+    set_resource(out, XB_TOPIC_DATAPOINTS);
+  } else if (t[e + 11] != '/') {
+    st = XB_TOPIC_UNKNOWN_RESOURCE;
+  } else {
+    size_t te = e + 12;
+    int64_t us = 0;
+    if (xb_topic_timestamp(t, len, e + 12, &te, &us) && seg_end(t, len, te)) {
+      out->ds.off = p;
+      out->ds.len = e - p;
+      out->ts.off = e + 12;
+      out->ts.len = te - (e + 12);
+      out->ts_us = us;
+      out->path.len = te - out->path.off;
+      set_resource(out, XB_TOPIC_DATAPOINT);
     } else {
-      size_t r = e + 11;
-      if (seg_end(t, len, r)) {
-        set_resource(out, XB_TOPIC_DATAPOINTS);
-        q = r;
-      } else if (t[r] != '/') {
-        st = XB_TOPIC_UNKNOWN_RESOURCE;
-      } else {
-        size_t te = r + 1;
-        int64_t us = 0;
-        if (xb_topic_timestamp(t, len, r + 1, &te, &us) && seg_end(t, len, te)) {
-          out->ts.off = r + 1;
-          out->ts.len = te - (r + 1);
-          out->ts_us = us;
-          set_resource(out, XB_TOPIC_DATAPOINT);
-          q = te;
-        } else {
-          st = XB_TOPIC_BAD_TIMESTAMP;
-        }
-      }
+      st = XB_TOPIC_BAD_TIMESTAMP;
     }
   }
-  *end = q;
   return st;
 }
 
 /*
  * After "feeds": [ "/" feed-id [ "/datastreams" [ "/" ds-id ... ] ] ] for v2,
- * "/" feed-id [ "/datastreams/" ds-id ] for v1 (XB-TOPIC-8, 11).
+ * "/" feed-id [ "/datastreams/" ds-id ] for v1 (XB-TOPIC-8, 11). Sets path.len.
  */
 /*@ requires \valid_read(t + (0 .. len - 1));
-    requires \valid(out) && \valid(end);
-    requires \separated(out, end, t + (0 .. len - 1));
+    requires \valid(out) && \separated(out, t + (0 .. len - 1));
     requires out->path.off < p <= len;
     requires out->version == 1 || out->version == 2;
     assigns out->resource, out->collection, out->feed, out->feed_id, out->ds, out->ts,
-            out->ts_us, *end;
+            out->ts_us, out->path.len;
     ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_ID
          || \result == XB_TOPIC_UNKNOWN_RESOURCE || \result == XB_TOPIC_BAD_TIMESTAMP;
     ensures \result == XB_TOPIC_OK ==>
-              p <= *end <= len && xb_seg_end(t, len, *end) && xb_res_ok(t, out, *end);
+              p <= out->path.off + out->path.len <= len
+              && xb_seg_end(t, len, out->path.off + out->path.len);
+    ensures \result == XB_TOPIC_OK ==> xb_res_shape(out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_feed(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_ds(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_ts(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_named(t, out);
 */
-static xb_topic_status path_feeds(const uint8_t *t, size_t len, size_t p, xb_topic *out,
-                                  size_t *end)
+static xb_topic_status path_feeds(const uint8_t *t, size_t len, size_t p, xb_topic *out)
 {
   xb_topic_status st = XB_TOPIC_OK;
-  size_t q = p;
+  size_t e = p;
+  uint32_t id = 0;
   if (seg_end(t, len, p)) {
-    if (out->version == 2)
+    if (out->version == 2) {
+      out->path.len = p - out->path.off;
       set_resource(out, XB_TOPIC_FEEDS);
-    else
+    } else {
       st = XB_TOPIC_UNKNOWN_RESOURCE; /* v1 has no feed list */
+    }
   } else if (t[p] != '/') {
     st = XB_TOPIC_UNKNOWN_RESOURCE; /* "feedsX" */
-  } else {
-    size_t e = p + 1;
-    uint32_t id = 0;
-    if (!xb_topic_num(t, len, p + 1, XB_TOPIC_ID_MAX, &e, &id)) {
-      st = XB_TOPIC_BAD_ID; /* empty, leading zero, not a digit */
-    } else {
+  } else if (!xb_topic_num(t, len, p + 1, XB_TOPIC_ID_MAX, &e, &id)) {
+    st = XB_TOPIC_BAD_ID; /* empty, leading zero, not a digit */
+  } else if (seg_end(t, len, e)) {
+    out->feed.off = p + 1;
+    out->feed.len = e - (p + 1);
+    out->feed_id = id;
+    out->path.len = e - out->path.off;
+    set_resource(out, XB_TOPIC_FEED);
+  } else if (t[e] != '/') {
+    st = XB_TOPIC_BAD_ID; /* "504x", or beyond 2147483647 */
+  } else if (!xb_topic_lit(t, len, e + 1, "datastreams", 11)) {
+    st = XB_TOPIC_UNKNOWN_RESOURCE;
+  } else if (seg_end(t, len, e + 12)) {
+    if (out->version == 2) {
       out->feed.off = p + 1;
       out->feed.len = e - (p + 1);
       out->feed_id = id;
-      q = e;
-      if (seg_end(t, len, e)) {
-        set_resource(out, XB_TOPIC_FEED);
-      } else if (t[e] != '/') {
-        st = XB_TOPIC_BAD_ID; /* "504x", or beyond 2147483647 */
-      } else if (!xb_topic_lit(t, len, e + 1, "datastreams", 11)) {
-        st = XB_TOPIC_UNKNOWN_RESOURCE;
-      } else {
-        size_t r = e + 12;
-        if (seg_end(t, len, r)) {
-          if (out->version == 2)
-            set_resource(out, XB_TOPIC_DATASTREAMS);
-          else
-            st = XB_TOPIC_UNKNOWN_RESOURCE;
-          q = r;
-        } else if (t[r] != '/') {
-          st = XB_TOPIC_UNKNOWN_RESOURCE;
-        } else {
-          st = path_ds(t, len, r + 1, out, &q);
-        }
-      }
+      out->path.len = e + 12 - out->path.off;
+      set_resource(out, XB_TOPIC_DATASTREAMS);
+    } else {
+      st = XB_TOPIC_UNKNOWN_RESOURCE;
     }
+  } else if (t[e + 12] != '/') {
+    st = XB_TOPIC_UNKNOWN_RESOURCE;
+  } else {
+    out->feed.off = p + 1;
+    out->feed.len = e - (p + 1);
+    out->feed_id = id;
+    st = path_ds(t, len, e + 13, out);
   }
-  *end = q;
   return st;
 }
 
 /*
  * After "keys", "users" or "triggers": the collection, or "/" and its one id
- * (api-key, login, trigger-id).
+ * (api-key, login, trigger-id). Sets path.len.
  */
 /*@ requires \valid_read(t + (0 .. len - 1));
-    requires \valid(out) && \valid(end);
-    requires \separated(out, end, t + (0 .. len - 1));
+    requires \valid(out) && \separated(out, t + (0 .. len - 1));
     requires out->path.off < p <= len;
     requires out->version == 2;
     requires coll == XB_TOPIC_KEYS || coll == XB_TOPIC_TRIGGERS || coll == XB_TOPIC_USERS;
     assigns out->resource, out->collection, out->key_id, out->login, out->trigger,
-            out->trigger_id, *end;
+            out->trigger_id, out->path.len;
     ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_ID
          || \result == XB_TOPIC_UNKNOWN_RESOURCE;
     ensures \result == XB_TOPIC_OK ==>
-              p <= *end <= len && xb_seg_end(t, len, *end) && xb_res_ok(t, out, *end);
+              p <= out->path.off + out->path.len <= len
+              && xb_seg_end(t, len, out->path.off + out->path.len);
+    ensures \result == XB_TOPIC_OK ==> xb_res_shape(out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_feed(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_ds(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_ts(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_named(t, out);
 */
 static xb_topic_status path_named(const uint8_t *t, size_t len, size_t p,
-                                  xb_topic_resource coll, xb_topic *out, size_t *end)
+                                  xb_topic_resource coll, xb_topic *out)
 {
   xb_topic_status st = XB_TOPIC_OK;
-  size_t q = p;
   if (seg_end(t, len, p)) {
+    out->path.len = p - out->path.off;
     set_resource(out, coll);
   } else if (t[p] != '/') {
     st = XB_TOPIC_UNKNOWN_RESOURCE; /* "keysX" */
@@ -283,8 +270,8 @@ static xb_topic_status path_named(const uint8_t *t, size_t len, size_t p,
       out->trigger.off = p + 1;
       out->trigger.len = e - (p + 1);
       out->trigger_id = id;
+      out->path.len = e - out->path.off;
       set_resource(out, XB_TOPIC_TRIGGER);
-      q = e;
     } else {
       st = XB_TOPIC_BAD_ID;
     }
@@ -295,79 +282,84 @@ static xb_topic_status path_named(const uint8_t *t, size_t len, size_t p,
     } else if (coll == XB_TOPIC_KEYS && n >= XB_TOPIC_KEY_MIN && n <= XB_TOPIC_KEY_MAX) {
       out->key_id.off = p + 1;
       out->key_id.len = n;
+      out->path.len = e - out->path.off;
       set_resource(out, XB_TOPIC_KEY);
-      q = e;
     } else if (coll == XB_TOPIC_USERS && n >= 1 && n <= XB_TOPIC_LOGIN_MAX) {
       out->login.off = p + 1;
       out->login.len = n;
+      out->path.len = e - out->path.off;
       set_resource(out, XB_TOPIC_USER);
-      q = e;
     } else {
       st = XB_TOPIC_BAD_ID; /* length outside api-key / login */
     }
   }
-  *end = q;
   return st;
 }
 
-/* v2-path / v1-path from p (just after "vN/"). */
+/* v2-path / v1-path after "vN/". Sets path.len. */
 /*@ requires \valid_read(t + (0 .. len - 1));
-    requires \valid(out) && \valid(end);
-    requires \separated(out, end, t + (0 .. len - 1));
-    requires out->path.off < p <= len;
+    requires \valid(out) && \separated(out, t + (0 .. len - 1));
+    requires out->path.off + 3 <= len;
     requires out->version == 1 || out->version == 2;
     assigns out->resource, out->collection, out->feed, out->feed_id, out->ds, out->ts,
-            out->ts_us, out->key_id, out->login, out->trigger, out->trigger_id, *end;
+            out->ts_us, out->key_id, out->login, out->trigger, out->trigger_id,
+            out->path.len;
     ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_ID
          || \result == XB_TOPIC_UNKNOWN_RESOURCE || \result == XB_TOPIC_BAD_TIMESTAMP;
     ensures \result == XB_TOPIC_OK ==>
-              p <= *end <= len && xb_seg_end(t, len, *end) && xb_res_ok(t, out, *end);
+              out->path.off + out->path.len <= len
+              && xb_seg_end(t, len, out->path.off + out->path.len);
+    ensures \result == XB_TOPIC_OK ==> xb_res_shape(out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_feed(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_ds(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_ts(t, out);
+    ensures \result == XB_TOPIC_OK ==> xb_res_named(t, out);
 */
-static xb_topic_status path(const uint8_t *t, size_t len, size_t p, xb_topic *out,
-                            size_t *end)
+static xb_topic_status path(const uint8_t *t, size_t len, xb_topic *out)
 {
   xb_topic_status st = XB_TOPIC_UNKNOWN_RESOURCE;
-  *end = p;
+  size_t p = out->path.off + 3;
   if (xb_topic_lit(t, len, p, "feeds", 5))
-    st = path_feeds(t, len, p + 5, out, end);
+    st = path_feeds(t, len, p + 5, out);
   else if (out->version == 2 && xb_topic_lit(t, len, p, "keys", 4))
-    st = path_named(t, len, p + 4, XB_TOPIC_KEYS, out, end);
+    st = path_named(t, len, p + 4, XB_TOPIC_KEYS, out);
   else if (out->version == 2 && xb_topic_lit(t, len, p, "triggers", 8))
-    st = path_named(t, len, p + 8, XB_TOPIC_TRIGGERS, out, end);
+    st = path_named(t, len, p + 8, XB_TOPIC_TRIGGERS, out);
   else if (out->version == 2 && xb_topic_lit(t, len, p, "users", 5))
-    st = path_named(t, len, p + 5, XB_TOPIC_USERS, out, end);
+    st = path_named(t, len, p + 5, XB_TOPIC_USERS, out);
   return st;
 }
 
-/* [ format ] at p, where the path ended (XB-TOPIC-12); *end is at '?' or the end. */
+/*
+ * [ format ] [ "?" ] after the path (XB-TOPIC-12), then the format defined for the
+ * resource (XB-TOPIC-14) and no query on v1 (XB-TOPIC-15).
+ */
 /*@ requires \valid_read(t + (0 .. len - 1));
-    requires \valid(out) && \valid(end);
-    requires \separated(out, end, t + (0 .. len - 1));
-    requires p <= len && xb_seg_end(t, len, p);
+    requires \valid(out) && \separated(out, t + (0 .. len - 1));
+    requires out->path.off + out->path.len <= len;
+    requires xb_seg_end(t, len, out->path.off + out->path.len);
     requires out->version == 1 || out->version == 2;
-    assigns out->format, out->format_explicit, *end;
-    ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_SUFFIX;
-    ensures \result == XB_TOPIC_OK ==>
-              p <= *end <= len && (*end == len || t[*end] == '?')
-              && 0 <= out->format <= XB_TOPIC_CSV
-              && (out->version == 1 ==> out->format == XB_TOPIC_CSV && out->format_explicit);
+    assigns out->format, out->format_explicit, out->has_query, out->query;
+    ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_SUFFIX
+         || \result == XB_TOPIC_BAD_FORMAT || \result == XB_TOPIC_BAD_QUERY;
+    ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_QUERY ==> xb_tail_ok(len, out);
+    ensures \result == XB_TOPIC_OK && out->has_query ==> out->version == 2;
 */
-static xb_topic_status suffix(const uint8_t *t, size_t len, size_t p, xb_topic *out,
-                              size_t *end)
+static xb_topic_status suffix(const uint8_t *t, size_t len, xb_topic *out)
 {
   xb_topic_status st = XB_TOPIC_OK;
-  size_t q = p;
-  out->format = XB_TOPIC_JSON;
-  out->format_explicit = false;
+  size_t p = out->path.off + out->path.len, q = p;
+  xb_topic_format f = XB_TOPIC_JSON;
+  bool given = false;
   if (p < len && t[p] == '.') {
-    out->format_explicit = true;
+    given = true;
     if (xb_topic_lit(t, len, p + 1, "json", 4)) {
       q = p + 5;
     } else if (xb_topic_lit(t, len, p + 1, "xml", 3)) {
-      out->format = XB_TOPIC_XML;
+      f = XB_TOPIC_XML;
       q = p + 4;
     } else if (xb_topic_lit(t, len, p + 1, "csv", 3)) {
-      out->format = XB_TOPIC_CSV;
+      f = XB_TOPIC_CSV;
       q = p + 4;
     } else {
       st = XB_TOPIC_BAD_SUFFIX; /* ".png", ".JSON", "." */
@@ -375,9 +367,17 @@ static xb_topic_status suffix(const uint8_t *t, size_t len, size_t p, xb_topic *
     if (st == XB_TOPIC_OK && q < len && t[q] != '?')
       st = XB_TOPIC_BAD_SUFFIX; /* ".jsonp", ".json.json", ".json/..." */
   }
-  if (st == XB_TOPIC_OK && out->version == 1 && out->format != XB_TOPIC_CSV)
+  if (st == XB_TOPIC_OK && out->version == 1 && f != XB_TOPIC_CSV)
     st = XB_TOPIC_BAD_SUFFIX; /* v1-url ends in ".csv" */
-  *end = q;
+  if (st == XB_TOPIC_OK && !xb_topic_format_allowed(out->resource, f))
+    st = XB_TOPIC_BAD_FORMAT; /* XB-TOPIC-14: e.g. /v2/keys.csv */
+  if (st == XB_TOPIC_OK && q < len && out->version == 1)
+    st = XB_TOPIC_BAD_QUERY; /* XB-TOPIC-15: v1-url has no query */
+  out->format = f;
+  out->format_explicit = given;
+  out->has_query = q < len;
+  out->query.off = q < len ? q + 1 : 0;
+  out->query.len = q < len ? len - (q + 1) : 0;
   return st;
 }
 
@@ -390,51 +390,6 @@ bool xb_topic_format_allowed(xb_topic_resource r, xb_topic_format f)
                  r == XB_TOPIC_DATASTREAM || r == XB_TOPIC_DATAPOINTS ||
                  r == XB_TOPIC_DATAPOINT;
   return (f == XB_TOPIC_JSON || f == XB_TOPIC_XML) || (f == XB_TOPIC_CSV && feedish);
-}
-
-/*@ requires t == \null || \valid_read(t + (0 .. len - 1));
-    requires out == \null || \valid(out);
-    requires t == \null || out == \null || \separated(out, t + (0 .. len - 1));
-    assigns *out;
-    ensures \result == XB_TOPIC_OK ==> t != \null && out != \null;
-    ensures \result == XB_TOPIC_OK ==> xb_path_ok(t, len, out) && xb_query_ok(t, out, out->query.off, len);
-    ensures XB_TOPIC_BAD_QUERY <= \result <= XB_TOPIC_PARAM_CONFLICT ==>
-              t != \null && out != \null && xb_path_ok(t, len, out);
-    ensures 0 <= \result < XB_TOPIC_STATUS_COUNT;
-    ensures \result != XB_TOPIC_TOO_LONG && \result != XB_TOPIC_WILDCARD;
-*/
-xb_topic_status xb_topic_parse_api(const uint8_t *t, size_t len, xb_topic *out)
-{
-  xb_topic_status st = XB_TOPIC_OK;
-  if (t == NULL || out == NULL) {
-    st = XB_TOPIC_BAD_ARG;
-  } else if (len == 0) {
-    st = XB_TOPIC_EMPTY;
-  } else {
-    size_t p = 0, q = 0, r = 0;
-    clear(out);
-    st = prefix(t, len, out, &p);
-    if (st == XB_TOPIC_OK)
-      st = path(t, len, p, out, &q);
-    if (st == XB_TOPIC_OK) {
-      out->path.len = q - out->path.off;
-      st = suffix(t, len, q, out, &r);
-    }
-    if (st == XB_TOPIC_OK) {
-      if (!xb_topic_format_allowed(out->resource, out->format))
-        st = XB_TOPIC_BAD_FORMAT; /* XB-TOPIC-14: e.g. /v2/keys.csv */
-      else if (r < len && out->version == 1)
-        st = XB_TOPIC_BAD_QUERY; /* XB-TOPIC-15: v1-url has no query */
-      else if (r < len)
-        st = xb_topic_parse_query(t, len, r + 1, out->resource, out);
-      if (r < len) {
-        out->has_query = true;
-        out->query.off = r + 1;
-        out->query.len = len - (r + 1);
-      }
-    }
-  }
-  return st;
 }
 
 /*@ requires \valid_read(t + (0 .. len - 1));
@@ -458,11 +413,52 @@ static bool has_wildcard(const uint8_t *t, size_t len)
     requires out == \null || \valid(out);
     requires t == \null || out == \null || \separated(out, t + (0 .. len - 1));
     assigns *out;
+    ensures \result == XB_TOPIC_OK ==> t != \null && out != \null;
+    ensures \result == XB_TOPIC_OK ==>
+              xb_path_ok(t, len, out) && xb_query_ok(t, &out->params, out->query.off, len);
+    ensures \result == XB_TOPIC_OK && !out->has_query ==> xb_no_params(&out->params);
+    ensures XB_TOPIC_BAD_QUERY <= \result <= XB_TOPIC_PARAM_CONFLICT ==>
+              t != \null && out != \null && xb_path_ok(t, len, out);
+    ensures 0 <= \result < XB_TOPIC_STATUS_COUNT;
+    ensures \result != XB_TOPIC_TOO_LONG && \result != XB_TOPIC_WILDCARD;
+*/
+xb_topic_status xb_topic_parse_api(const uint8_t *t, size_t len, xb_topic *out)
+{
+  xb_topic_status st = XB_TOPIC_OK;
+  if (t == NULL || out == NULL) {
+    st = XB_TOPIC_BAD_ARG;
+  } else if (len == 0) {
+    st = XB_TOPIC_EMPTY;
+  } else {
+    clear(out);
+    st = prefix(t, len, out);
+    if (st == XB_TOPIC_OK) {
+      st = path(t, len, out);
+      /*@ assert st == XB_TOPIC_OK ==> xb_head_ok(t, len, out); */
+    }
+    if (st == XB_TOPIC_OK) {
+      st = suffix(t, len, out);
+      /*@ assert st == XB_TOPIC_OK || st == XB_TOPIC_BAD_QUERY ==>
+                   xb_head_ok(t, len, out) && xb_res_ok(t, out); */
+    }
+    if (st == XB_TOPIC_OK) {
+      size_t qoff = out->query.off;
+      st = xb_topic_parse_query(t, len, out->has_query, qoff, out->resource, &out->params);
+      /*@ assert xb_path_ok(t, len, out) && out->query.off == qoff; */
+    }
+  }
+  return st;
+}
+
+/*@ requires t == \null || \valid_read(t + (0 .. len - 1));
+    requires out == \null || \valid(out);
+    requires t == \null || out == \null || \separated(out, t + (0 .. len - 1));
+    assigns *out;
     ensures \result == XB_TOPIC_TOO_LONG <==> t != \null && out != \null && len > max_len;
     ensures \result == XB_TOPIC_OK ==>
               t != \null && out != \null && len <= max_len
               && (\forall integer i; 0 <= i < len ==> t[i] != '+' && t[i] != '#')
-              && xb_path_ok(t, len, out) && xb_query_ok(t, out, out->query.off, len);
+              && xb_path_ok(t, len, out) && xb_query_ok(t, &out->params, out->query.off, len);
     ensures XB_TOPIC_BAD_QUERY <= \result <= XB_TOPIC_PARAM_CONFLICT ==>
               t != \null && out != \null && xb_path_ok(t, len, out);
     ensures 0 <= \result < XB_TOPIC_STATUS_COUNT;

@@ -102,7 +102,7 @@ typedef enum {
 
 typedef enum { XB_TOPIC_JSON = 0, XB_TOPIC_XML, XB_TOPIC_CSV } xb_topic_format;
 
-/* The names of `pname`; one slot each in xb_topic.params. */
+/* The names of `pname`; one slot each in xb_topic.params.slot. */
 typedef enum {
   XB_TOPIC_P_START = 0,     /* timestamp: start_us */
   XB_TOPIC_P_END,           /* timestamp: end_us */
@@ -135,6 +135,15 @@ typedef struct {
   uint32_t num;        /* decoded number / boolean / enum (see xb_topic_param); else 0 */
 } xb_topic_param_slot;
 
+/* The query: one slot per name, so lookups are O(1) and nothing grows. */
+typedef struct {
+  xb_topic_param_slot slot[XB_TOPIC_P_COUNT];
+  int64_t start_us;    /* slot[START] as an instant, microseconds since 1970 UTC */
+  int64_t end_us;      /* slot[END] */
+  uint64_t duration_s; /* slot[DURATION] in seconds (XB-TOPIC-19) */
+  uint32_t interval_s; /* slot[INTERVAL] rounded up to the allowed set (XB-TOPIC-21) */
+} xb_topic_params;
+
 typedef struct {
   xb_topic_span key;      /* prefix api-key; {0, 0} when absent (XB-TOPIC-6) */
   uint8_t version;        /* 1 or 2 */
@@ -154,11 +163,7 @@ typedef struct {
   bool format_explicit;   /* a suffix was written */
   bool has_query;         /* a '?' follows the path (PUBLISH: bad-query, XB-TOPIC-15) */
   xb_topic_span query;    /* the bytes after '?' */
-  xb_topic_param_slot params[XB_TOPIC_P_COUNT];
-  int64_t start_us;       /* params[START] as an instant (XB-TOPIC-9) */
-  int64_t end_us;         /* params[END] */
-  uint64_t duration_s;    /* params[DURATION] in seconds (XB-TOPIC-19) */
-  uint32_t interval_s;    /* params[INTERVAL] rounded up to the allowed set (XB-TOPIC-21) */
+  xb_topic_params params; /* every slot absent without a query */
 } xb_topic;
 
 /*

@@ -86,38 +86,62 @@
   predicate xb_span_in(xb_topic_span s, integer lo, integer hi) =
     lo <= s.off && s.off + s.len <= hi;
 
-  // The resource and its ids, all inside [r->path.off, hi), in topic order.
-  predicate xb_res_ok{L}(uint8_t *t, xb_topic *r, integer hi) =
+  // The resource, its ids and r->path, in topic order (XB-TOPIC-6..11); in parts so
+  // that each function proves only what it writes.
+  predicate xb_res_shape{L}(xb_topic *r) =
     0 <= r->resource < XB_TOPIC_RESOURCE_COUNT
     && (r->collection <==> xb_is_collection(r->resource))
-    && (r->version == 1 ==> (r->resource == XB_TOPIC_FEED || r->resource == XB_TOPIC_DATASTREAM))
-    && (xb_has_feed(r->resource) ==>
-          xb_span_in(r->feed, r->path.off, hi) && xb_id(t, r->feed.off, r->feed.len, r->feed_id))
-    && (xb_has_ds(r->resource) ==>
-          xb_span_in(r->ds, r->feed.off + r->feed.len + 1, hi) && xb_ds_id(t, r->ds.off, r->ds.len))
-    && (r->resource == XB_TOPIC_DATAPOINT ==>
-          xb_span_in(r->ts, r->ds.off + r->ds.len + 1, hi) && xb_ts(t, r->ts.off, r->ts.len)
-          && 0 <= r->ts_us <= XB_TOPIC_US_MAX)
-    && (r->resource == XB_TOPIC_KEY ==>
-          xb_span_in(r->key_id, r->path.off, hi) && xb_api_key(t, r->key_id.off, r->key_id.len))
+    && (r->version == 1 ==> (r->resource == XB_TOPIC_FEED || r->resource == XB_TOPIC_DATASTREAM));
+
+  predicate xb_res_feed{L}(uint8_t *t, xb_topic *r) =
+    xb_has_feed(r->resource) ==>
+      xb_span_in(r->feed, r->path.off, r->path.off + r->path.len)
+      && xb_id(t, r->feed.off, r->feed.len, r->feed_id);
+
+  predicate xb_res_ds{L}(uint8_t *t, xb_topic *r) =
+    xb_has_ds(r->resource) ==>
+      xb_span_in(r->ds, r->feed.off + r->feed.len + 1, r->path.off + r->path.len)
+      && xb_ds_id(t, r->ds.off, r->ds.len);
+
+  predicate xb_res_ts{L}(uint8_t *t, xb_topic *r) =
+    r->resource == XB_TOPIC_DATAPOINT ==>
+      xb_span_in(r->ts, r->ds.off + r->ds.len + 1, r->path.off + r->path.len)
+      && xb_ts(t, r->ts.off, r->ts.len) && 0 <= r->ts_us <= XB_TOPIC_US_MAX;
+
+  predicate xb_res_named{L}(uint8_t *t, xb_topic *r) =
+    (r->resource == XB_TOPIC_KEY ==>
+       xb_span_in(r->key_id, r->path.off, r->path.off + r->path.len)
+       && xb_api_key(t, r->key_id.off, r->key_id.len))
     && (r->resource == XB_TOPIC_TRIGGER ==>
-          xb_span_in(r->trigger, r->path.off, hi)
+          xb_span_in(r->trigger, r->path.off, r->path.off + r->path.len)
           && xb_id(t, r->trigger.off, r->trigger.len, r->trigger_id))
     && (r->resource == XB_TOPIC_USER ==>
-          xb_span_in(r->login, r->path.off, hi) && xb_login(t, r->login.off, r->login.len));
+          xb_span_in(r->login, r->path.off, r->path.off + r->path.len)
+          && xb_login(t, r->login.off, r->login.len));
 
-  // Everything before the query: key, version, path, format (XB-TOPIC-6..14).
-  predicate xb_path_ok{L}(uint8_t *t, integer len, xb_topic *r) =
+  predicate xb_res_ok{L}(uint8_t *t, xb_topic *r) =
+    xb_res_shape(r) && xb_res_feed(t, r) && xb_res_ds(t, r) && xb_res_ts(t, r)
+    && xb_res_named(t, r);
+
+  // Key and version: api-key "/" or an optional "/", then "v1/" or "v2/" (XB-TOPIC-6, 7).
+  predicate xb_head_ok{L}(uint8_t *t, integer len, xb_topic *r) =
     (r->version == 1 || r->version == 2)
     && r->key.off == 0
     && (r->key.len > 0 ==> xb_api_key(t, 0, r->key.len) && r->key.len < r->path.off)
-    && r->path.off + r->path.len <= len
-    && xb_res_ok(t, r, r->path.off + r->path.len)
-    && xb_format_ok(r->resource, r->format)
+    && r->path.off + 3 <= len;
+
+  // The format suffix and the '?' (XB-TOPIC-12, 14).
+  predicate xb_tail_ok{L}(integer len, xb_topic *r) =
+    xb_format_ok(r->resource, r->format)
     && (r->version == 1 ==> r->format == XB_TOPIC_CSV && r->format_explicit)
     && (r->has_query ==> r->path.off + r->path.len < r->query.off
                          && r->query.off + r->query.len == len)
     && (!r->has_query ==> r->query.off == 0 && r->query.len == 0);
+
+  // Everything before the query (XB-TOPIC-6..14).
+  predicate xb_path_ok{L}(uint8_t *t, integer len, xb_topic *r) =
+    xb_head_ok(t, len, r) && r->path.off + r->path.len <= len && xb_res_ok(t, r)
+    && xb_tail_ok(len, r);
 
   // A parameter value t[off .. off+n-1] of name k satisfies its rule (§2 values):
   // num is its decoded number, wide its instant / seconds (see xb_topic.h).
@@ -135,9 +159,9 @@
     && (k == XB_TOPIC_P_DATASTREAMS ==> xb_all_list(t, off, n))
     && ((k == XB_TOPIC_P_Q || k == XB_TOPIC_P_TAG) ==> n <= XB_TOPIC_TEXT_MAX);
 
-  logic integer xb_wide{L}(xb_topic *r, integer k) =
-    k == XB_TOPIC_P_START ? r->start_us : k == XB_TOPIC_P_END ? r->end_us :
-    k == XB_TOPIC_P_DURATION ? r->duration_s : k == XB_TOPIC_P_INTERVAL ? r->interval_s : 0;
+  logic integer xb_wide{L}(xb_topic_params *q, integer k) =
+    k == XB_TOPIC_P_START ? q->start_us : k == XB_TOPIC_P_END ? q->end_us :
+    k == XB_TOPIC_P_DURATION ? q->duration_s : k == XB_TOPIC_P_INTERVAL ? q->interval_s : 0;
 
   // One query slot, given by value: inside [lo, hi), pvalue characters, its own rule.
   predicate xb_slot_ok{L}(uint8_t *t, integer k, integer present, integer off, integer n,
@@ -146,13 +170,17 @@
       (lo <= off && off + n <= hi && n >= 1 && xb_all_valch(t, off, n)
        && xb_val(t, off, n, k, num, wide));
 
-  predicate xb_param_ok{L}(uint8_t *t, xb_topic *r, integer k, integer lo, integer hi) =
-    xb_slot_ok(t, k, r->params[k].present, r->params[k].value.off, r->params[k].value.len,
-               r->params[k].num, xb_wide(r, k), lo, hi);
+  predicate xb_param_ok{L}(uint8_t *t, xb_topic_params *q, integer k, integer lo,
+                           integer hi) =
+    xb_slot_ok(t, k, q->slot[k].present, q->slot[k].value.off, q->slot[k].value.len,
+               q->slot[k].num, xb_wide(q, k), lo, hi);
 
   // Every slot of the query t[lo .. hi-1].
-  predicate xb_query_ok{L}(uint8_t *t, xb_topic *r, integer lo, integer hi) =
-    \forall integer k; 0 <= k < XB_TOPIC_P_COUNT ==> xb_param_ok(t, r, k, lo, hi);
+  predicate xb_query_ok{L}(uint8_t *t, xb_topic_params *q, integer lo, integer hi) =
+    \forall integer k; 0 <= k < XB_TOPIC_P_COUNT ==> xb_param_ok(t, q, k, lo, hi);
+
+  predicate xb_no_params{L}(xb_topic_params *q) =
+    \forall integer k; 0 <= k < XB_TOPIC_P_COUNT ==> !q->slot[k].present;
 */
 
 size_t xb_topic_scan_word(const uint8_t *t, size_t len, size_t pos);
@@ -162,7 +190,8 @@ bool xb_topic_lit(const uint8_t *t, size_t len, size_t pos, const char *lit, siz
 bool xb_topic_num(const uint8_t *t, size_t len, size_t pos, uint32_t maxv, size_t *end,
                   uint32_t *val);
 bool xb_topic_timestamp(const uint8_t *t, size_t len, size_t pos, size_t *end, int64_t *us);
-xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, size_t qoff,
-                                     xb_topic_resource res, xb_topic *out);
+xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, bool has_query,
+                                     size_t qoff, xb_topic_resource res,
+                                     xb_topic_params *q);
 
 #endif

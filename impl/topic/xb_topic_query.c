@@ -325,13 +325,13 @@ static xb_topic_status check_value(const uint8_t *t, size_t len, size_t off, siz
 }
 
 /* XB-TOPIC-18, the start/end parts of XB-TOPIC-20, and XB-TOPIC-25. */
-/*@ requires \valid_read(r);
+/*@ requires \valid_read(q);
     assigns \nothing;
     ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_PARAM_CONFLICT;
 */
-static xb_topic_status check_combination(const xb_topic *r)
+static xb_topic_status check_combination(const xb_topic_params *q)
 {
-  const xb_topic_param_slot *p = r->params;
+  const xb_topic_param_slot *p = q->slot;
   bool start = p[XB_TOPIC_P_START].present, end = p[XB_TOPIC_P_END].present;
   bool history = start || end || p[XB_TOPIC_P_DURATION].present;
   xb_topic_status st = XB_TOPIC_OK;
@@ -340,90 +340,120 @@ static xb_topic_status check_combination(const xb_topic *r)
     st = XB_TOPIC_PARAM_CONFLICT; /* XB-TOPIC-18 */
   else if (start && end && p[XB_TOPIC_P_DURATION].present)
     st = XB_TOPIC_PARAM_CONFLICT; /* XB-TOPIC-20 */
-  else if (start && end && r->start_us > r->end_us)
+  else if (start && end && q->start_us > q->end_us)
     st = XB_TOPIC_PARAM_CONFLICT; /* XB-TOPIC-20 */
-  else if (p[XB_TOPIC_P_INTERVAL_TYPE].present && r->interval_s == 0)
+  else if (p[XB_TOPIC_P_INTERVAL_TYPE].present && q->interval_s == 0)
     st = XB_TOPIC_PARAM_CONFLICT; /* XB-TOPIC-25: absent interval is 0 */
   return st;
 }
 
+/* Every slot absent, every number zero. */
+/*@ requires \valid(q);
+    assigns *q;
+    ensures xb_no_params(q);
+*/
+static void clear_params(xb_topic_params *q)
+{
+  xb_topic_span none = {0, 0};
+  size_t k = 0;
+  q->start_us = 0;
+  q->end_us = 0;
+  q->duration_s = 0;
+  q->interval_s = 0;
+  /*@ loop invariant 0 <= k <= XB_TOPIC_P_COUNT;
+      loop invariant \forall integer j; 0 <= j < k ==> !q->slot[j].present;
+      loop assigns k, q->slot[0 .. XB_TOPIC_P_COUNT - 1];
+      loop variant XB_TOPIC_P_COUNT - k;
+  */
+  while (k < XB_TOPIC_P_COUNT) {
+    q->slot[k].present = false;
+    q->slot[k].value = none;
+    q->slot[k].num = 0;
+    k++;
+  }
+}
+
 /* Record parameter k, absent so far, whose value t[off .. off+n-1] passed check_value. */
 /*@ requires \valid_read(t + (0 .. len - 1));
-    requires \valid(out) && \separated(out, t + (0 .. len - 1));
+    requires \valid(q) && \separated(q, t + (0 .. len - 1));
     requires 0 <= k < XB_TOPIC_P_COUNT;
-    requires xb_query_ok(t, out, lo, len);
-    requires !out->params[k].present;
+    requires xb_query_ok(t, q, lo, len);
+    requires !q->slot[k].present;
     requires lo <= off && 1 <= n && off + n <= len;
     requires xb_all_valch(t, off, n);
     requires xb_val(t, off, n, k, num, wide);
-    assigns out->params[k], out->start_us, out->end_us, out->duration_s, out->interval_s;
-    ensures xb_query_ok(t, out, lo, len);
-    ensures out->params[k].present;
+    assigns q->slot[k], q->start_us, q->end_us, q->duration_s, q->interval_s;
+    ensures xb_query_ok(t, q, lo, len);
+    ensures q->slot[k].present;
 */
-static void store(const uint8_t *t, size_t len, size_t lo, xb_topic *out, xb_topic_param k,
-                  size_t off, size_t n, uint32_t num, int64_t wide)
+static void store(const uint8_t *t, size_t len, size_t lo, xb_topic_params *q,
+                  xb_topic_param k, size_t off, size_t n, uint32_t num, int64_t wide)
 {
   (void)t;
   (void)len;
   (void)lo; /* the contract states the slot's rule over t[lo .. len-1] */
-  out->params[k].present = true;
-  out->params[k].value.off = off;
-  out->params[k].value.len = n;
-  out->params[k].num = num;
+  q->slot[k].present = true;
+  q->slot[k].value.off = off;
+  q->slot[k].value.len = n;
+  q->slot[k].num = num;
   if (k == XB_TOPIC_P_START)
-    out->start_us = wide;
+    q->start_us = wide;
   else if (k == XB_TOPIC_P_END)
-    out->end_us = wide;
+    q->end_us = wide;
   else if (k == XB_TOPIC_P_DURATION)
-    out->duration_s = (uint64_t)wide;
+    q->duration_s = (uint64_t)wide;
   else if (k == XB_TOPIC_P_INTERVAL)
-    out->interval_s = (uint32_t)wide;
-  /*@ assert xb_param_ok(t, out, k, lo, len); */
+    q->interval_s = (uint32_t)wide;
+  /*@ assert xb_param_ok(t, q, k, lo, len); */
   /*@ assert frame: \forall integer j; 0 <= j < XB_TOPIC_P_COUNT && j != k ==>
-        out->params[j].present == \at(out->params[j].present, Pre)
-        && out->params[j].value.off == \at(out->params[j].value.off, Pre)
-        && out->params[j].value.len == \at(out->params[j].value.len, Pre)
-        && out->params[j].num == \at(out->params[j].num, Pre)
-        && xb_wide(out, j) == \at(xb_wide(out, j), Pre); */
+        q->slot[j].present == \at(q->slot[j].present, Pre)
+        && q->slot[j].value.off == \at(q->slot[j].value.off, Pre)
+        && q->slot[j].value.len == \at(q->slot[j].value.len, Pre)
+        && q->slot[j].num == \at(q->slot[j].num, Pre)
+        && xb_wide(q, j) == \at(xb_wide(q, j), Pre); */
   /*@ assert others: \forall integer j; 0 <= j < XB_TOPIC_P_COUNT && j != k ==>
-        xb_param_ok(t, out, j, lo, len); */
+        xb_param_ok(t, q, j, lo, len); */
 }
 
 /*
- * query = param *( "&" param ), param = pname "=" pvalue, over t[qoff .. len-1] (the
- * bytes after '?') of a request on res, with every slot absent on entry. Names are
- * checked before values so a repeated or unknown name is reported as such
- * (XB-TOPIC-16).
+ * The query of a request on res: with has_query, query = param *( "&" param ),
+ * param = pname "=" pvalue over t[qoff .. len-1] (the bytes after '?'); without, no
+ * parameter. Names are checked before values so a repeated or unknown name is reported
+ * as such (XB-TOPIC-16).
  */
 /*@ requires \valid_read(t + (0 .. len - 1));
-    requires \valid(out) && \separated(out, t + (0 .. len - 1));
+    requires \valid(q) && \separated(q, t + (0 .. len - 1));
     requires qoff <= len;
     requires 0 <= res < XB_TOPIC_RESOURCE_COUNT;
-    requires \forall integer k; 0 <= k < XB_TOPIC_P_COUNT ==> !out->params[k].present;
-    assigns out->params[0 .. XB_TOPIC_P_COUNT - 1], out->start_us, out->end_us,
-            out->duration_s, out->interval_s;
+    assigns *q;
     ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_QUERY
          || \result == XB_TOPIC_UNKNOWN_PARAM || \result == XB_TOPIC_DUPLICATE_PARAM
          || \result == XB_TOPIC_BAD_PARAM_VALUE || \result == XB_TOPIC_PARAM_NOT_ALLOWED
          || \result == XB_TOPIC_PARAM_CONFLICT;
-    ensures \result == XB_TOPIC_OK ==> xb_query_ok(t, out, qoff, len);
+    ensures \result == XB_TOPIC_OK ==> xb_query_ok(t, q, qoff, len);
+    ensures !has_query ==> \result == XB_TOPIC_OK && xb_no_params(q);
 */
-xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, size_t qoff,
-                                     xb_topic_resource res, xb_topic *out)
+xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, bool has_query,
+                                     size_t qoff, xb_topic_resource res,
+                                     xb_topic_params *q)
 {
   size_t p = qoff;
   uint32_t allowed = allowed_params(res);
-  xb_topic_status st = p == len ? XB_TOPIC_BAD_QUERY : XB_TOPIC_OK; /* "...json?" */
+  xb_topic_status st = XB_TOPIC_OK;
+  clear_params(q);
+  if (has_query && p == len)
+    st = XB_TOPIC_BAD_QUERY; /* "...json?" */
   /*@ loop invariant qoff <= p <= len;
-      loop invariant xb_query_ok(t, out, qoff, len);
+      loop invariant xb_query_ok(t, q, qoff, len);
       loop invariant st == XB_TOPIC_OK || st == XB_TOPIC_BAD_QUERY
                   || st == XB_TOPIC_UNKNOWN_PARAM || st == XB_TOPIC_DUPLICATE_PARAM
                   || st == XB_TOPIC_BAD_PARAM_VALUE || st == XB_TOPIC_PARAM_NOT_ALLOWED;
-      loop assigns p, st, out->params[0 .. XB_TOPIC_P_COUNT - 1], out->start_us,
-                   out->end_us, out->duration_s, out->interval_s;
+      loop invariant !has_query ==> xb_no_params(q) && st == XB_TOPIC_OK;
+      loop assigns p, st, q->slot[0 .. XB_TOPIC_P_COUNT - 1], q->start_us, q->end_us,
+                   q->duration_s, q->interval_s;
       loop variant len - p + (st == XB_TOPIC_OK ? 1 : 0);
   */
-  while (st == XB_TOPIC_OK && p < len) {
+  while (has_query && st == XB_TOPIC_OK && p < len) {
     size_t ne = xb_topic_scan_word(t, len, p);
     if (ne == p || ne == len || t[ne] != '=') {
       st = XB_TOPIC_BAD_QUERY;
@@ -432,7 +462,7 @@ xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, size_t qoff,
       size_t vs = ne + 1, ve = xb_topic_scan_value(t, len, vs);
       if (k == XB_TOPIC_P_COUNT) {
         st = XB_TOPIC_UNKNOWN_PARAM;
-      } else if (out->params[k].present) {
+      } else if (q->slot[k].present) {
         st = XB_TOPIC_DUPLICATE_PARAM;
       } else if (ve == vs || (ve < len && t[ve] != '&')) {
         st = XB_TOPIC_BAD_QUERY; /* empty value or a byte outside pvalue */
@@ -443,7 +473,7 @@ xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, size_t qoff,
         int64_t wide = 0;
         st = check_value(t, len, vs, ve - vs, k, &num, &wide);
         if (st == XB_TOPIC_OK) {
-          store(t, len, qoff, out, k, vs, ve - vs, num, wide);
+          store(t, len, qoff, q, k, vs, ve - vs, num, wide);
           p = ve;
           if (p < len) {
             p++; /* the '&' */
@@ -454,7 +484,7 @@ xb_topic_status xb_topic_parse_query(const uint8_t *t, size_t len, size_t qoff,
       }
     }
   }
-  if (st == XB_TOPIC_OK)
-    st = check_combination(out);
+  if (has_query && st == XB_TOPIC_OK)
+    st = check_combination(q);
   return st;
 }

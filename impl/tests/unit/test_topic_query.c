@@ -41,8 +41,8 @@ static void check_param(const char *t, xb_topic_param k, const char *want, xb_to
 {
   xb_topic_status st = parse(t, r);
   ck_assert_msg(st == XB_TOPIC_OK, "%s: %s", t, xb_topic_status_str(st));
-  ck_assert_msg(r->params[k].present, "%s: %s absent", t, xb_topic_param_str(k));
-  ck_assert_msg(span_is(t, r->params[k].value, want), "%s: value", t);
+  ck_assert_msg(r->params.slot[k].present, "%s: %s absent", t, xb_topic_param_str(k));
+  ck_assert_msg(span_is(t, r->params.slot[k].value, want), "%s: value", t);
 }
 
 /* A query is v2 only; has_query tells the session to refuse it on PUBLISH. */
@@ -58,7 +58,7 @@ START_TEST(test_query_v2_only_XB_TOPIC_15)
   ck_assert(!r.has_query);
   ck_assert_uint_eq(r.query.len, 0);
   for (int k = 0; k < XB_TOPIC_P_COUNT; k++)
-    ck_assert(!r.params[k].present);
+    ck_assert(!r.params.slot[k].present);
 }
 END_TEST
 
@@ -92,9 +92,9 @@ START_TEST(test_query_syntax_XB_TOPIC_16)
   xb_topic a, b;
   ck_assert_int_eq(parse("/v2/feeds/1?duration=2hours&limit=7&interval=60", &a), XB_TOPIC_OK);
   ck_assert_int_eq(parse("/v2/feeds/1?interval=60&limit=7&duration=2hours", &b), XB_TOPIC_OK);
-  ck_assert_uint_eq(a.duration_s, b.duration_s);
-  ck_assert_uint_eq(a.params[XB_TOPIC_P_LIMIT].num, b.params[XB_TOPIC_P_LIMIT].num);
-  ck_assert_uint_eq(a.interval_s, b.interval_s);
+  ck_assert_uint_eq(a.params.duration_s, b.params.duration_s);
+  ck_assert_uint_eq(a.params.slot[XB_TOPIC_P_LIMIT].num, b.params.slot[XB_TOPIC_P_LIMIT].num);
+  ck_assert_uint_eq(a.params.interval_s, b.params.interval_s);
 }
 END_TEST
 
@@ -179,8 +179,8 @@ START_TEST(test_duration_XB_TOPIC_19)
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     snprintf(t, sizeof t, "/v2/feeds/1?duration=%s", ok[i].v);
     check_param(t, XB_TOPIC_P_DURATION, ok[i].v, &r);
-    ck_assert_msg(r.duration_s == ok[i].s, "%s: %llu", ok[i].v,
-                  (unsigned long long)r.duration_s);
+    ck_assert_msg(r.params.duration_s == ok[i].s, "%s: %llu", ok[i].v,
+                  (unsigned long long)r.params.duration_s);
   }
   static const char *const bad[] = {"0hours", "06hours", "1000000hours", "hours", "1",
                                     "1hourss", "1Hour", "1 hour", "1sec", "1h", "-1hours",
@@ -199,8 +199,8 @@ START_TEST(test_start_end_XB_TOPIC_20)
   xb_topic r;
   const char *t = "/v2/feeds/1?start=2013-01-01T00:00:00Z&end=2013-01-01T00:00:00.5Z";
   check_param(t, XB_TOPIC_P_START, "2013-01-01T00:00:00Z", &r);
-  ck_assert(r.start_us == 1356998400000000LL);
-  ck_assert(r.end_us == 1356998400500000LL);
+  ck_assert(r.params.start_us == 1356998400000000LL);
+  ck_assert(r.params.end_us == 1356998400500000LL);
   /* start == end is a valid (inclusive) window */
   ck_assert_int_eq(
       parse("/v2/feeds/1?start=2013-01-01T00:00:00Z&end=2012-12-31T23:00:00-01:00", &r),
@@ -244,8 +244,8 @@ START_TEST(test_interval_XB_TOPIC_21)
   for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
     snprintf(t, sizeof t, "/v2/feeds/1?duration=1day&interval=%s", ok[i].v);
     check_param(t, XB_TOPIC_P_INTERVAL, ok[i].v, &r);
-    ck_assert_uint_eq(r.params[XB_TOPIC_P_INTERVAL].num, ok[i].raw);
-    ck_assert_uint_eq(r.interval_s, ok[i].rounded);
+    ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_INTERVAL].num, ok[i].raw);
+    ck_assert_uint_eq(r.params.interval_s, ok[i].rounded);
   }
   static const struct reject cases[] = {
       {"/v2/feeds/1?duration=1day&interval=86401", XB_TOPIC_BAD_PARAM_VALUE},
@@ -264,7 +264,7 @@ START_TEST(test_discrete_needs_interval_XB_TOPIC_25)
   xb_topic r;
   check_param("/v2/feeds/1?duration=1day&interval=60&interval_type=discrete",
               XB_TOPIC_P_INTERVAL_TYPE, "discrete", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_INTERVAL_TYPE].num, 1);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_INTERVAL_TYPE].num, 1);
   static const struct reject cases[] = {
       {"/v2/feeds/1?duration=1day&interval_type=discrete", XB_TOPIC_PARAM_CONFLICT},
       {"/v2/feeds/1?duration=1day&interval=0&interval_type=discrete",
@@ -282,9 +282,9 @@ START_TEST(test_limit_XB_TOPIC_26)
 {
   xb_topic r;
   check_param("/v2/feeds/1?duration=1day&limit=1", XB_TOPIC_P_LIMIT, "1", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_LIMIT].num, 1);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_LIMIT].num, 1);
   check_param("/v2/feeds/1?duration=1day&limit=1000", XB_TOPIC_P_LIMIT, "1000", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_LIMIT].num, 1000);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_LIMIT].num, 1000);
   static const struct reject cases[] = {
       {"/v2/feeds/1?duration=1day&limit=0", XB_TOPIC_BAD_PARAM_VALUE},
       {"/v2/feeds/1?duration=1day&limit=1001", XB_TOPIC_BAD_PARAM_VALUE},
@@ -301,14 +301,14 @@ START_TEST(test_booleans_XB_TOPIC_27_XB_TOPIC_29)
   xb_topic r;
   check_param("/v2/feeds/1?duration=1day&find_previous=true", XB_TOPIC_P_FIND_PREVIOUS,
               "true", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_FIND_PREVIOUS].num, 1);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_FIND_PREVIOUS].num, 1);
   check_param("/v2/feeds/1?duration=1day&find_previous=false", XB_TOPIC_P_FIND_PREVIOUS,
               "false", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_FIND_PREVIOUS].num, 0);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_FIND_PREVIOUS].num, 0);
   check_param("/v2/feeds/1?show_user=true", XB_TOPIC_P_SHOW_USER, "true", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_SHOW_USER].num, 1);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_SHOW_USER].num, 1);
   check_param("/v2/feeds?show_user=false", XB_TOPIC_P_SHOW_USER, "false", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_SHOW_USER].num, 0);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_SHOW_USER].num, 0);
   static const struct reject cases[] = {
       {"/v2/feeds/1?duration=1day&find_previous=1", XB_TOPIC_BAD_PARAM_VALUE},
       {"/v2/feeds/1?duration=1day&find_previous=TRUE", XB_TOPIC_BAD_PARAM_VALUE},
@@ -344,9 +344,9 @@ START_TEST(test_feed_id_filter_XB_TOPIC_30)
 {
   xb_topic r;
   check_param("/v2/keys.json?feed_id=504", XB_TOPIC_P_FEED_ID, "504", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_FEED_ID].num, 504);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_FEED_ID].num, 504);
   check_param("/v2/triggers?feed_id=2147483647", XB_TOPIC_P_FEED_ID, "2147483647", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_FEED_ID].num, 2147483647u);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_FEED_ID].num, 2147483647u);
   static const struct reject cases[] = {
       {"/v2/keys?feed_id=0", XB_TOPIC_BAD_PARAM_VALUE},
       {"/v2/keys?feed_id=2147483648", XB_TOPIC_BAD_PARAM_VALUE},
@@ -367,11 +367,11 @@ START_TEST(test_feed_list_filters_XB_TOPIC_31)
               XB_TOPIC_P_Q, "0123456789012345678901234567890123456789012345678901234567890123",
               &r);
   check_param("/v2/feeds?status=live", XB_TOPIC_P_STATUS, "live", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_STATUS].num, XB_TOPIC_STATUS_LIVE);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_STATUS].num, XB_TOPIC_STATUS_LIVE);
   check_param("/v2/feeds?status=frozen", XB_TOPIC_P_STATUS, "frozen", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_STATUS].num, XB_TOPIC_STATUS_FROZEN);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_STATUS].num, XB_TOPIC_STATUS_FROZEN);
   check_param("/v2/feeds?status=all", XB_TOPIC_P_STATUS, "all", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_STATUS].num, XB_TOPIC_STATUS_ALL);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_STATUS].num, XB_TOPIC_STATUS_ALL);
   static const struct reject cases[] = {
       {"/v2/feeds?status=dead", XB_TOPIC_BAD_PARAM_VALUE},
       {"/v2/feeds?status=Live", XB_TOPIC_BAD_PARAM_VALUE},
@@ -390,10 +390,10 @@ START_TEST(test_paging_XB_TOPIC_32)
 {
   xb_topic r;
   check_param("/v2/feeds?page=1&per_page=1", XB_TOPIC_P_PAGE, "1", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_PER_PAGE].num, 1);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_PER_PAGE].num, 1);
   check_param("/v2/feeds?page=100000&per_page=1000", XB_TOPIC_P_PAGE, "100000", &r);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_PAGE].num, 100000);
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_PER_PAGE].num, 1000);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_PAGE].num, 100000);
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_PER_PAGE].num, 1000);
   static const struct reject cases[] = {
       {"/v2/feeds?page=0", XB_TOPIC_BAD_PARAM_VALUE},
       {"/v2/feeds?page=100001", XB_TOPIC_BAD_PARAM_VALUE},
@@ -412,15 +412,15 @@ START_TEST(test_param_spans_XB_TOPIC_16)
   const char *t = "/v2/feeds/9.json?start=2013-01-01T00:00:00Z&duration=90minutes&limit=5";
   ck_assert_int_eq(parse(t, &r), XB_TOPIC_OK);
   ck_assert(span_is(t, r.query, "start=2013-01-01T00:00:00Z&duration=90minutes&limit=5"));
-  ck_assert(span_is(t, r.params[XB_TOPIC_P_START].value, "2013-01-01T00:00:00Z"));
-  ck_assert(span_is(t, r.params[XB_TOPIC_P_DURATION].value, "90minutes"));
-  ck_assert_uint_eq(r.params[XB_TOPIC_P_DURATION].num, 90);
-  ck_assert_uint_eq(r.duration_s, 5400);
-  ck_assert(span_is(t, r.params[XB_TOPIC_P_LIMIT].value, "5"));
+  ck_assert(span_is(t, r.params.slot[XB_TOPIC_P_START].value, "2013-01-01T00:00:00Z"));
+  ck_assert(span_is(t, r.params.slot[XB_TOPIC_P_DURATION].value, "90minutes"));
+  ck_assert_uint_eq(r.params.slot[XB_TOPIC_P_DURATION].num, 90);
+  ck_assert_uint_eq(r.params.duration_s, 5400);
+  ck_assert(span_is(t, r.params.slot[XB_TOPIC_P_LIMIT].value, "5"));
   for (int k = 0; k < XB_TOPIC_P_COUNT; k++) {
     if (k == XB_TOPIC_P_START || k == XB_TOPIC_P_DURATION || k == XB_TOPIC_P_LIMIT)
       continue;
-    ck_assert_msg(!r.params[k].present, "%s present", xb_topic_param_str((xb_topic_param)k));
+    ck_assert_msg(!r.params.slot[k].present, "%s present", xb_topic_param_str((xb_topic_param)k));
   }
 }
 END_TEST
