@@ -1,0 +1,711 @@
+/* xbbench: publishers, subscribers or idle connections against one MQTT server, all
+ * in one thread around one epoll set; see `xbbench --help`. */
+#include "xbb_run.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#define BATCH_BYTES 16384u          /* a full-speed publisher's write per turn */
+#define BACKLOG_BYTES 1048576u      /* a rated publisher skips slots beyond this */
+#define PROBE_US 100000u            /* PINGREQ period of the probe connection */
+#define SETUP_US 60000000u          /* connections and subscriptions must be up by then */
+
+typedef enum { PH_SUBS, PH_PUBS, PH_RUN, PH_DRAIN, PH_IDLE_OPEN, PH_IDLE_SETTLE, PH_DONE } phase;
+
+typedef struct {
+    xbb_opts o;
+    xbb_io io;
+    xbb_conn *c;
+    uint32_t n, n_sub, n_pub;        /* [0,n_sub) subscribers, then publishers, then probe */
+    char **pub_topic, **sub_topic;
+    size_t *pub_topic_len;
+    xbb_shape *shape;
+    uint64_t *subs_on_feed;
+    uint32_t *ready;                 /* full-speed publishers not blocked on output */
+    uint32_t n_ready;
+    unsigned char *scratch;
+    size_t scratch_cap;
+    uint32_t next_open, pending, connacked, subacked;
+    phase ph;
+    uint64_t t_phase, t_run, t_win0, t_win1, t_last_rx, t_scan, t_probe;
+    uint64_t pub_total, skipped, recv_total, retained, unparsed, dead;
+    uint64_t win_pub0, win_pub1, win_recv;
+    bool in_win, win_started;
+    xbb_hist hist;
+    uint64_t ping_sent, ping_recv, ping_max;
+    long rss0_kb, rss1_kb;
+    struct rusage ru0, ru1;
+} xbb_bench;
+
+static xbb_bench B;
+
+static void die(const char *what)
+{
+    fprintf(stderr, "xbbench: %s\n", what);
+    exit(1);
+}
+
+static long rss_kb(long pid)
+{
+    char path[64];
+    (void)snprintf(path, sizeof path, "/proc/%ld/status", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        return -1;
+    }
+    char line[256];
+    long kb = -1;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "VmRSS:", 6) == 0) {
+            kb = strtol(line + 6, NULL, 10);
+            break;
+        }
+    }
+    (void)fclose(f);
+    return kb;
+}
+
+static const char *role_name(xbb_role r)
+{
+    return r == XBB_ROLE_SUB ? "subscriber" : r == XBB_ROLE_PUB ? "publisher"
+         : r == XBB_ROLE_IDLE ? "idle" : "probe";
+}
+
+static void conn_fail(xbb_conn *c, const char *why)
+{
+    if (c->state == XBB_ST_DEAD) {
+        return;
+    }
+    if (B.ph != PH_RUN && B.ph != PH_DRAIN) {
+        fprintf(stderr, "xbbench: %s connection %u: %s (after %u CONNACKs)\n",
+                role_name(c->role), c->index, why, B.connacked);
+        exit(1);
+    }
+    if (B.dead == 0) {
+        fprintf(stderr, "xbbench: %s connection %u lost during the run: %s\n",
+                role_name(c->role), c->index, why);
+    }
+    B.dead++;
+    xbb_conn_close(&B.io, c);
+}
+
+static void send_packet(xbb_conn *c, const unsigned char *p, size_t n, uint64_t now)
+{
+    if (n == 0 || xbb_conn_queue(c, p, n) != 0) {
+        die("out of memory or packet too large");
+    }
+    c->last_tx_us = now;
+    if (!c->out_blocked && xbb_conn_flush(&B.io, c) < 0) {
+        conn_fail(c, "write failed");
+    }
+}
+
+static void start_mqtt(xbb_conn *c, uint64_t now)
+{
+    char id[32];
+    (void)snprintf(id, sizeof id, "xbb%05u-%c%u", (unsigned)(getpid() % 100000),
+                   role_name(c->role)[0], c->index);
+    unsigned char pkt[1024];
+    c->state = XBB_ST_CONNACK;
+    xbb_conn_events(&B.io, c, EPOLLIN);
+    send_packet(c, pkt, xbb_enc_connect(pkt, sizeof pkt, id, B.o.username,
+                                        (uint16_t)B.o.keepalive), now);
+}
+
+static void ready_add(xbb_conn *c)
+{
+    if (!c->in_ready && B.o.rate <= 0.0 && B.ph == PH_RUN && c->role == XBB_ROLE_PUB &&
+        c->state == XBB_ST_READY) {
+        c->in_ready = true;
+        B.ready[B.n_ready++] = c->index;
+    }
+}
+
+static void on_connack(xbb_conn *c, const unsigned char *body, size_t len, uint64_t now)
+{
+    if (c->state != XBB_ST_CONNACK || len < 2) {
+        conn_fail(c, "unexpected or malformed CONNACK");
+        return;
+    }
+    if (body[1] != 0) {
+        char why[64];
+        (void)snprintf(why, sizeof why, "CONNACK return code %u", body[1]);
+        conn_fail(c, why);
+        return;
+    }
+    B.pending--;
+    B.connacked++;
+    if (c->role == XBB_ROLE_SUB) {
+        unsigned char pkt[70000];
+        c->state = XBB_ST_SUBACK;
+        send_packet(c, pkt, xbb_enc_subscribe(pkt, sizeof pkt, 1, B.sub_topic[c->feed]), now);
+    } else {
+        c->state = XBB_ST_READY;
+    }
+}
+
+static void on_publish(xbb_conn *c, unsigned char hdr, const unsigned char *body, size_t len,
+                       uint64_t now)
+{
+    unsigned qos = (hdr >> 1) & 3u;
+    if (len < 2) {
+        conn_fail(c, "malformed PUBLISH");
+        return;
+    }
+    size_t off = 2 + (size_t)body[0] * 256u + body[1];
+    size_t pid_at = off;
+    off += qos > 0 ? 2 : 0;
+    if (off > len) {
+        conn_fail(c, "malformed PUBLISH");
+        return;
+    }
+    if (qos == 1) {          /* never asked for, but a server may send it: acknowledge */
+        unsigned char ack[4] = {XBB_PUBACK << 4, 2, body[pid_at], body[pid_at + 1]};
+        send_packet(c, ack, sizeof ack, now);
+    }
+    if ((hdr & 1u) != 0) {
+        B.retained++;        /* the initial state of a subscription, not a change */
+        return;
+    }
+    c->received++;
+    B.recv_total++;
+    B.t_last_rx = now;
+    uint64_t v = 0;
+    if (!xbb_value_of(body + off, len - off, &v) || v > now) {
+        B.unparsed++;
+        return;
+    }
+    if (B.in_win) {
+        B.win_recv++;
+        xbb_hist_add(&B.hist, now - v);
+    }
+}
+
+static void on_packet(xbb_conn *c, unsigned char hdr, const unsigned char *body, size_t len,
+                      uint64_t now)
+{
+    switch (hdr >> 4) {
+    case XBB_CONNACK:
+        on_connack(c, body, len, now);
+        break;
+    case XBB_SUBACK:
+        if (c->state != XBB_ST_SUBACK || len < 3 || body[2] == 0x80) {
+            conn_fail(c, "SUBSCRIBE refused or unexpected SUBACK");
+            return;
+        }
+        c->state = XBB_ST_READY;
+        B.subacked++;
+        break;
+    case XBB_PUBLISH:
+        on_publish(c, hdr, body, len, now);
+        break;
+    case XBB_PINGRESP:
+        if (c->ping_sent_us != 0) {
+            uint64_t rtt = now - c->ping_sent_us;
+            B.ping_recv++;
+            B.ping_max = rtt > B.ping_max ? rtt : B.ping_max;
+            c->ping_sent_us = 0;
+        }
+        break;
+    default:
+        break;               /* PUBACK of nothing, UNSUBACK...: not ours to judge */
+    }
+}
+
+static void on_readable(xbb_conn *c)
+{
+    for (;;) {
+        size_t have = c->in_len;
+        if (have > 0) {
+            memcpy(B.scratch, c->in, have);
+            c->in_len = 0;
+        }
+        ssize_t n = xbb_conn_read(c, B.scratch + have, B.scratch_cap - have);
+        if (n < 0) {
+            conn_fail(c, "connection closed by the server");
+            return;
+        }
+        uint64_t now = xbb_now_us();
+        size_t len = have + (size_t)n;
+        size_t at = 0;
+        while (at < len && c->state != XBB_ST_DEAD) {
+            unsigned char hdr = 0;
+            const unsigned char *body = NULL;
+            size_t body_len = 0;
+            size_t k = xbb_packet(B.scratch + at, len - at, B.o.max_packet, &hdr, &body,
+                                  &body_len);
+            if (k == SIZE_MAX) {
+                conn_fail(c, "malformed or oversized packet from the server");
+                return;
+            }
+            if (k == 0) {
+                break;
+            }
+            on_packet(c, hdr, body, body_len, now);
+            at += k;
+        }
+        if (c->state == XBB_ST_DEAD) {
+            return;
+        }
+        if (at < len) {                        /* keep the incomplete packet */
+            if (c->in_cap < len - at) {
+                unsigned char *p = realloc(c->in, len - at);
+                if (p == NULL) {
+                    die("out of memory");
+                }
+                c->in = p;
+                c->in_cap = len - at;
+            }
+            memcpy(c->in, B.scratch + at, len - at);
+            c->in_len = len - at;
+        }
+        /* TLS may hold decrypted bytes epoll cannot see: read until it has none */
+        if (c->ssl == NULL || (size_t)n < B.scratch_cap - have || n == 0) {
+            return;
+        }
+    }
+}
+
+static void pub_emit(xbb_conn *c, uint64_t now)
+{
+    uint64_t v = now > c->last_value ? now : c->last_value + 1;
+    c->last_value = v;
+    unsigned char payload[512];
+    size_t plen = xbb_payload(payload, sizeof payload, B.o.fmt, B.shape[c->feed], v);
+    size_t tlen = B.pub_topic_len[c->feed];
+    size_t need = 1 + 4 + 2 + tlen + plen;
+    unsigned char *dst = xbb_conn_reserve(c, need);
+    if (dst == NULL || plen == 0) {
+        die("out of memory");
+    }
+    size_t k = xbb_enc_publish(dst, need, B.pub_topic[c->feed], tlen, B.o.retain, payload,
+                               plen);
+    if (k == 0) {
+        die("PUBLISH does not fit");
+    }
+    c->out_len += k;
+    c->sent++;
+    c->last_tx_us = now;
+    B.pub_total++;
+}
+
+/* Full speed: one batch per turn for each publisher the socket accepts, round robin. */
+static void publish_full_speed(void)
+{
+    uint32_t i = 0;
+    while (i < B.n_ready) {
+        xbb_conn *c = &B.c[B.ready[i]];
+        int rc = -1;
+        if (c->state == XBB_ST_READY) {
+            while (c->out_len - c->out_off < BATCH_BYTES) {
+                pub_emit(c, xbb_now_us());
+            }
+            rc = xbb_conn_flush(&B.io, c);
+            if (rc < 0) {
+                conn_fail(c, "write failed");
+            }
+        }
+        if (rc != 0) {                         /* blocked (EPOLLOUT re-adds it) or dead */
+            c->in_ready = false;
+            B.ready[i] = B.ready[--B.n_ready];
+        } else {
+            i++;
+        }
+    }
+}
+
+static void publish_at_rate(uint64_t now)
+{
+    uint64_t due = (uint64_t)((double)(now - B.t_run) * B.o.rate / 1e6);
+    for (uint32_t i = B.n_sub; i < B.n_sub + B.n_pub; i++) {
+        xbb_conn *c = &B.c[i];
+        if (c->state != XBB_ST_READY) {
+            continue;
+        }
+        while (c->slots < due) {
+            if (c->out_len - c->out_off > BACKLOG_BYTES) {
+                B.skipped += due - c->slots;   /* the server does not keep up */
+                c->slots = due;
+                break;
+            }
+            pub_emit(c, now);
+            c->slots++;
+        }
+        if (!c->out_blocked && c->out_len > c->out_off && xbb_conn_flush(&B.io, c) < 0) {
+            conn_fail(c, "write failed");
+        }
+    }
+}
+
+static void on_event(xbb_conn *c, uint32_t ev)
+{
+    uint64_t now = xbb_now_us();
+    if (c->state == XBB_ST_TCP) {
+        if (xbb_conn_connected(c) != 0) {
+            conn_fail(c, strerror(errno));
+            return;
+        }
+        if (B.io.ctx == NULL) {
+            start_mqtt(c, now);
+            return;
+        }
+        c->state = XBB_ST_TLS;
+    }
+    if (c->state == XBB_ST_TLS) {
+        int rc = xbb_conn_tls_step(&B.io, c);
+        if (rc < 0) {
+            conn_fail(c, "TLS handshake failed");
+        } else if (rc > 0) {
+            start_mqtt(c, now);
+        }
+        return;
+    }
+    if ((ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) {
+        on_readable(c);
+    }
+    if (c->state != XBB_ST_DEAD && (ev & EPOLLOUT) != 0 && c->out_blocked) {
+        int rc = xbb_conn_flush(&B.io, c);
+        if (rc < 0) {
+            conn_fail(c, "write failed");
+        } else if (rc == 0) {
+            ready_add(c);
+        }
+    }
+}
+
+static void open_more(uint32_t limit)
+{
+    while (B.next_open < limit && B.pending < B.o.window) {
+        xbb_conn *c = &B.c[B.next_open++];
+        if (xbb_conn_open(&B.io, c) != 0) {
+            char why[160];
+            (void)snprintf(why, sizeof why, "cannot open connection %u: %s%s", c->index,
+                           strerror(errno), errno == EMFILE ? " (raise ulimit -n)" : "");
+            die(why);
+        }
+        B.pending++;
+    }
+}
+
+static void keepalive_scan(uint64_t now)
+{
+    uint64_t half = (uint64_t)B.o.keepalive * 500000u;
+    for (uint32_t i = 0; i < B.n && half > 0; i++) {
+        xbb_conn *c = &B.c[i];
+        if (c->state >= XBB_ST_CONNACK && c->state != XBB_ST_DEAD &&
+            now - c->last_tx_us >= half) {
+            unsigned char p[2];
+            send_packet(c, p, xbb_enc_simple(p, sizeof p, XBB_PINGREQ), now);
+        }
+    }
+}
+
+static void probe(uint64_t now)
+{
+    xbb_conn *c = &B.c[B.n - 1];
+    if (c->role != XBB_ROLE_PROBE || c->state != XBB_ST_READY || now - B.t_probe < PROBE_US) {
+        return;
+    }
+    B.t_probe = now;
+    if (c->ping_sent_us == 0) {
+        unsigned char p[2];
+        c->ping_sent_us = now;
+        B.ping_sent++;
+        send_packet(c, p, xbb_enc_simple(p, sizeof p, XBB_PINGREQ), now);
+    }
+}
+
+static void set_phase(phase p, uint64_t now)
+{
+    B.ph = p;
+    B.t_phase = now;
+}
+
+static uint64_t expected_deliveries(void)
+{
+    uint64_t e = 0;
+    for (uint32_t i = B.n_sub; i < B.n_sub + B.n_pub; i++) {
+        e += B.c[i].sent * B.subs_on_feed[B.c[i].feed];
+    }
+    return e;
+}
+
+/* Phase changes; returns the epoll timeout to use next (ms). */
+static int advance(uint64_t now)
+{
+    switch (B.ph) {
+    case PH_SUBS:
+        open_more(B.n_sub);
+        if (B.subacked == B.n_sub) {
+            set_phase(PH_PUBS, now);
+        }
+        break;
+    case PH_PUBS:
+        open_more(B.n);
+        if (B.connacked == B.n) {
+            set_phase(PH_RUN, now);
+            B.t_run = now;
+            B.t_win0 = now + (uint64_t)(B.o.warmup * 1e6);
+            B.t_win1 = B.t_win0 + (uint64_t)(B.o.duration * 1e6);
+            for (uint32_t i = B.n_sub; i < B.n_sub + B.n_pub; i++) {
+                ready_add(&B.c[i]);
+            }
+        }
+        break;
+    case PH_RUN:
+        if (!B.win_started && now >= B.t_win0) {
+            B.win_started = true;
+            B.in_win = true;
+            B.win_pub0 = B.pub_total;
+            (void)getrusage(RUSAGE_SELF, &B.ru0);
+        }
+        if (now >= B.t_win1) {
+            B.in_win = false;
+            B.win_pub1 = B.pub_total;
+            (void)getrusage(RUSAGE_SELF, &B.ru1);
+            B.t_win1 = now;
+            for (uint32_t i = 0; i < B.n_ready; i++) {
+                B.c[B.ready[i]].in_ready = false;
+            }
+            B.n_ready = 0;
+            set_phase(PH_DRAIN, now);
+        } else if (B.o.rate > 0.0) {
+            publish_at_rate(now);
+        }
+        probe(now);
+        break;
+    case PH_DRAIN: {
+        uint64_t quiet_since = B.t_last_rx > B.t_phase ? B.t_last_rx : B.t_phase;
+        bool pubs_flushed = true;
+        for (uint32_t i = B.n_sub; i < B.n_sub + B.n_pub; i++) {
+            pubs_flushed = pubs_flushed && B.c[i].out_len == B.c[i].out_off;
+        }
+        if ((pubs_flushed && B.recv_total >= expected_deliveries()) ||
+            now - quiet_since >= 1000000u || now - B.t_phase >= 5000000u) {
+            set_phase(PH_DONE, now);
+        }
+        probe(now);
+        break;
+    }
+    case PH_IDLE_OPEN:
+        open_more(B.n);
+        if (B.connacked == B.n) {
+            set_phase(PH_IDLE_SETTLE, now);
+        }
+        break;
+    case PH_IDLE_SETTLE:
+        if (now - B.t_phase >= (uint64_t)(B.o.settle * 1e6)) {
+            B.rss1_kb = B.o.pid > 0 ? rss_kb(B.o.pid) : -1;
+            set_phase(PH_DONE, now);
+        }
+        break;
+    case PH_DONE:
+        break;
+    }
+    if ((B.ph == PH_SUBS || B.ph == PH_PUBS || B.ph == PH_IDLE_OPEN) &&
+        now - B.t_phase > SETUP_US) {
+        fprintf(stderr, "xbbench: setup timed out: %u of %u connections acknowledged, "
+                "%u of %u subscriptions\n", B.connacked, B.n, B.subacked, B.n_sub);
+        exit(1);
+    }
+    if (now - B.t_scan >= 1000000u) {
+        B.t_scan = now;
+        keepalive_scan(now);
+    }
+    if (B.n_ready > 0) {
+        return 0;
+    }
+    return B.ph == PH_RUN && B.o.rate > 0.0 ? 1 : 10;
+}
+
+static void setup(void)
+{
+    bool idle = B.o.idle > 0;
+    B.n_sub = idle ? 0 : B.o.subs;
+    B.n_pub = idle ? 0 : B.o.pubs;
+    B.n = idle ? B.o.idle : B.n_sub + B.n_pub + 1;
+    B.c = calloc(B.n, sizeof *B.c);
+    B.ready = calloc(B.n, sizeof *B.ready);
+    B.scratch_cap = B.o.max_packet + 65536u;
+    B.scratch = malloc(B.scratch_cap);
+    if (B.c == NULL || B.ready == NULL || B.scratch == NULL) {
+        die("out of memory");
+    }
+    for (uint32_t i = 0; i < B.n; i++) {
+        B.c[i].fd = -1;
+        B.c[i].index = i;
+        B.c[i].state = XBB_ST_DEAD;
+        B.c[i].role = idle ? XBB_ROLE_IDLE : i < B.n_sub ? XBB_ROLE_SUB
+                    : i < B.n_sub + B.n_pub ? XBB_ROLE_PUB : XBB_ROLE_PROBE;
+        B.c[i].feed = i < B.n_sub ? i % B.o.feeds : (i - B.n_sub) % B.o.feeds;
+    }
+    if (idle) {
+        return;
+    }
+    char def[64];
+    (void)snprintf(def, sizeof def, "/v2/feeds/%%d/datastreams/0.%s", xbb_fmt_name(B.o.fmt));
+    const char *pt = B.o.pub_tmpl != NULL ? B.o.pub_tmpl : def;
+    const char *st = B.o.sub_tmpl != NULL ? B.o.sub_tmpl : def;
+    B.pub_topic = calloc(B.o.feeds, sizeof *B.pub_topic);
+    B.sub_topic = calloc(B.o.feeds, sizeof *B.sub_topic);
+    B.pub_topic_len = calloc(B.o.feeds, sizeof *B.pub_topic_len);
+    B.shape = calloc(B.o.feeds, sizeof *B.shape);
+    B.subs_on_feed = calloc(B.o.feeds, sizeof *B.subs_on_feed);
+    if (B.pub_topic == NULL || B.sub_topic == NULL || B.pub_topic_len == NULL ||
+        B.shape == NULL || B.subs_on_feed == NULL) {
+        die("out of memory");
+    }
+    for (unsigned f = 0; f < B.o.feeds; f++) {
+        B.pub_topic[f] = xbb_topic_expand(pt, (unsigned long)B.o.feed_base + f);
+        B.sub_topic[f] = xbb_topic_expand(st, (unsigned long)B.o.feed_base + f);
+        if (B.pub_topic[f] == NULL || B.sub_topic[f] == NULL) {
+            die("out of memory");
+        }
+        B.pub_topic_len[f] = strlen(B.pub_topic[f]);
+        B.shape[f] = xbb_shape_of_topic(B.pub_topic[f]);
+    }
+    for (uint32_t i = 0; i < B.n_sub; i++) {
+        B.subs_on_feed[B.c[i].feed]++;
+    }
+}
+
+static double cpu_s(const struct rusage *r)
+{
+    return (double)r->ru_utime.tv_sec + (double)r->ru_utime.tv_usec / 1e6 +
+           (double)r->ru_stime.tv_sec + (double)r->ru_stime.tv_usec / 1e6;
+}
+
+static void report(void)
+{
+    if (B.o.idle > 0) {
+        long per = B.rss0_kb >= 0 && B.rss1_kb >= 0
+                 ? (B.rss1_kb - B.rss0_kb) * 1024 / (long)B.o.idle : -1;
+        printf("idle connections %u open, server pid %ld VmRSS %ld kB -> %ld kB: ",
+               B.o.idle, B.o.pid, B.rss0_kb, B.rss1_kb);
+        if (per >= 0) {
+            printf("%ld bytes per connection\n", per);
+        } else {
+            printf("memory not measured (no --pid, or /proc unreadable)\n");
+        }
+        printf("RESULT conns=%u rss_before_kb=%ld rss_after_kb=%ld bytes_per_conn=%ld\n",
+               B.o.idle, B.rss0_kb, B.rss1_kb, per);
+        return;
+    }
+    double win = (double)(B.t_win1 - B.t_win0) / 1e6;
+    double pub_rate = (double)(B.win_pub1 - B.win_pub0) / win;
+    double deliv_rate = (double)B.win_recv / win;
+    uint64_t expected = expected_deliveries();
+    double pct = expected > 0 ? 100.0 * (double)B.recv_total / (double)expected : 0.0;
+    double cpu = 100.0 * (cpu_s(&B.ru1) - cpu_s(&B.ru0)) / win;
+    uint64_t p50 = xbb_hist_quantile(&B.hist, 0.50);
+    uint64_t p99 = xbb_hist_quantile(&B.hist, 0.99);
+    uint64_t p999 = xbb_hist_quantile(&B.hist, 0.999);
+    printf("%u feeds, %u publishers, %u subscribers, %s, %s%s, measured %.2f s\n",
+           B.o.feeds, B.n_pub, B.n_sub, xbb_fmt_name(B.o.fmt),
+           B.o.rate > 0.0 ? "rated" : "full speed", B.o.retain ? ", RETAIN=1" : "", win);
+    printf("published  %10.0f msg/s  (%llu in the window, %llu slots skipped)\n", pub_rate,
+           (unsigned long long)(B.win_pub1 - B.win_pub0), (unsigned long long)B.skipped);
+    printf("delivered  %10.0f msg/s  (%llu in the window)\n", deliv_rate,
+           (unsigned long long)B.win_recv);
+    printf("whole run  %llu sent, %llu deliveries expected, %llu received (%.2f %%), "
+           "%llu initial states, %llu without a value\n", (unsigned long long)B.pub_total,
+           (unsigned long long)expected, (unsigned long long)B.recv_total, pct,
+           (unsigned long long)B.retained, (unsigned long long)B.unparsed);
+    printf("latency    p50 %llu us, p99 %llu us, p99.9 %llu us, max %llu us\n",
+           (unsigned long long)p50, (unsigned long long)p99, (unsigned long long)p999,
+           (unsigned long long)B.hist.max);
+    printf("ping       %llu PINGREQ, %llu answered, slowest %llu us\n",
+           (unsigned long long)B.ping_sent, (unsigned long long)B.ping_recv,
+           (unsigned long long)B.ping_max);
+    printf("client     %.0f %% of a core, %llu connections lost\n", cpu,
+           (unsigned long long)B.dead);
+    printf("RESULT pub_rate=%.0f deliv_rate=%.0f p50_us=%llu p99_us=%llu p999_us=%llu "
+           "max_us=%llu sent=%llu expected=%llu received=%llu delivered_pct=%.2f "
+           "retained=%llu unparsed=%llu skipped=%llu lost_conns=%llu pings=%llu "
+           "pongs=%llu ping_max_us=%llu client_cpu_pct=%.0f\n",
+           pub_rate, deliv_rate, (unsigned long long)p50, (unsigned long long)p99,
+           (unsigned long long)p999, (unsigned long long)B.hist.max,
+           (unsigned long long)B.pub_total, (unsigned long long)expected,
+           (unsigned long long)B.recv_total, pct, (unsigned long long)B.retained,
+           (unsigned long long)B.unparsed, (unsigned long long)B.skipped,
+           (unsigned long long)B.dead, (unsigned long long)B.ping_sent,
+           (unsigned long long)B.ping_recv, (unsigned long long)B.ping_max, cpu);
+}
+
+static void finish(void)
+{
+    uint64_t now = xbb_now_us();
+    for (uint32_t i = 0; i < B.n; i++) {
+        xbb_conn *c = &B.c[i];
+        if (c->state == XBB_ST_READY || c->state == XBB_ST_SUBACK) {
+            unsigned char p[2];
+            c->out_off = c->out_len = 0;     /* unsent publishes are abandoned */
+            if (xbb_conn_queue(c, p, xbb_enc_simple(p, sizeof p, XBB_DISCONNECT)) == 0) {
+                (void)xbb_conn_flush(&B.io, c);
+            }
+        }
+        if (c->ping_sent_us != 0 && now - c->ping_sent_us > B.ping_max) {
+            B.ping_max = now - c->ping_sent_us;    /* unanswered: at least this slow */
+        }
+        xbb_conn_close(&B.io, c);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    int rc = xbb_opts_parse(&B.o, argc, argv);
+    if (rc != 0) {
+        return rc == 1 ? 0 : 2;
+    }
+    (void)signal(SIGPIPE, SIG_IGN);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;           /* thousands of sockets: take what we may */
+        (void)setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    char err[256];
+    if (xbb_io_init(&B.io, B.o.host, B.o.port, B.o.tls, B.o.cafile, err, sizeof err) != 0) {
+        die(err);
+    }
+    setup();
+    uint64_t now = xbb_now_us();
+    B.t_scan = now;
+    if (B.o.idle > 0) {
+        B.rss0_kb = B.o.pid > 0 ? rss_kb(B.o.pid) : -1;
+        if (B.o.pid > 0 && B.rss0_kb < 0) {
+            fprintf(stderr, "xbbench: cannot read /proc/%ld/status\n", B.o.pid);
+            return 1;
+        }
+        set_phase(PH_IDLE_OPEN, now);
+    } else {
+        set_phase(PH_SUBS, now);
+    }
+    static struct epoll_event evs[1024];
+    int timeout = 0;
+    while (B.ph != PH_DONE) {
+        if (B.ph == PH_RUN && B.n_ready > 0) {
+            publish_full_speed();
+            timeout = 0;
+        }
+        int k = epoll_wait(B.io.ep, evs, 1024, timeout);
+        if (k < 0 && errno != EINTR) {
+            die("epoll_wait failed");
+        }
+        for (int i = 0; i < k; i++) {
+            xbb_conn *c = &B.c[evs[i].data.u32];
+            if (c->state != XBB_ST_DEAD) {
+                on_event(c, evs[i].events);
+            }
+        }
+        timeout = advance(xbb_now_us());
+    }
+    report();
+    finish();
+    return 0;
+}
