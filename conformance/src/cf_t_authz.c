@@ -45,6 +45,8 @@ START_TEST(denied_reads_deliver_nothing) {
       {FX.key_ip, "key_ip (source_ip elsewhere)", cf_fmt("/v2/users/%s.json", FX.owner_login)},
       {FX.key_readonly, "key_readonly (not a master key)", cf_fmt("/v2/keys/%s.json", FX.key_readonly)},
       {FX.key_readonly, "key_readonly (not a master key)", cf_fmt("/v2/users/%s.json", FX.owner_login)},
+      {FX.key_readonly, "key_readonly (not a master key)", "/v2/triggers.json"},
+      {FX.key_ip, "key_ip (not a master key from this address)", "/v2/keys.json"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     cf_conn *c = cf_client("reader", cases[i].who);
@@ -96,7 +98,7 @@ static void denied_write(const wcase *w) {
   cf_publish(c, cf_fmt("/v2/feeds/%s.json", w->feed),
              cf_fmt("{\"datastreams\":[{\"id\":\"%s\",\"current_value\":\"%s\"}]}", w->ds, v), 2);
   cf_publish(c, cf_fmt("/v2/feeds/%s/datastreams/%s/datapoints.json", w->feed, w->ds),
-             cf_fmt("{\"datapoints\":[{\"at\":\"%s\",\"value\":\"%s\"}]}", cf_now_ts(1), v), 1);
+             cf_fmt("{\"datapoints\":[{\"at\":\"%s\",\"value\":\"%s\"}]}", cf_now_ts(0), v), 1);
   cf_publish(c, t, cf_fmt("{\"current_value\":\"%s\"}", v), 0);
   cf_expect_nothing(c, cf_fmt("after writes denied to %s (the connection stays open)", w->whoname));
   cf_expect_nothing(o, cf_fmt("after writes by %s to %s, which are denied", w->whoname, t));
@@ -104,6 +106,11 @@ static void denied_write(const wcase *w) {
   if (after == NULL || strcmp(before, after) != 0)
     cf_fail("writes by %s changed %s\n  before: %s\n  after:  %s", w->whoname, t, before,
             after ? after : "(nothing)");
+  /* Control: the owner's write on the same path is notified to the same observer. */
+  cf_publish(o, t, cf_fmt("{\"current_value\":\"%s\"}", cf_uvalue("ctl")), 1);
+  cf_pkt p;
+  cf_expect_delivery(o, t, 0, &p, "after the owner's own write (control)");
+  cf_pkt_free(&p);
   cf_disconnect(c);
   cf_disconnect(o);
 }
@@ -248,13 +255,13 @@ END_TEST
 
 void cf_area_authz(cf_reg *r) {
   CF_ADD(r, denied_reads_deliver_nothing,
-         "XB-AUTHZ-6 XB-AUTHZ-8 XB-AUTHZ-12 XB-AUTHZ-13 XB-AUTHZ-15 XB-AUTHZ-16 XB-AUTHZ-18 XB-AUTHZ-20 XB-AUTHZ-25 XB-SUB-4",
-         "23 denied reads (anonymous, no private access, other user, scope, source_ip, not master): nothing delivered");
+         "XB-AUTHZ-6 XB-AUTHZ-8 XB-AUTHZ-11 XB-AUTHZ-12 XB-AUTHZ-13 XB-AUTHZ-15 XB-AUTHZ-16 XB-AUTHZ-18 XB-AUTHZ-20 XB-AUTHZ-25 XB-SUB-4",
+         "25 denied reads (anonymous, no private access, other user, scope, source_ip, not master): nothing delivered");
   CF_ADD(r, allowed_reads_deliver, "XB-AUTHZ-4 XB-AUTHZ-6 XB-AUTHZ-17 XB-AUTHZ-18",
          "public reads for everyone (any key, any source_ip), private reads with private access and scope");
   CF_ADD(r, denied_writes_no_effect, "XB-AUTHZ-5 XB-AUTHZ-6 XB-AUTHZ-8 XB-AUTHZ-12 XB-AUTHZ-19 XB-AUTHZ-20 XB-AUTHZ-25 XB-AUTHZ-27 XB-AUTH-12 XB-MAP-16",
          "writes denied by method, ownership, scope, source_ip, anonymity, unknown key: acknowledged, no effect");
-  CF_ADD(r, allowed_writes_take_effect, "XB-AUTHZ-19 XB-AUTHZ-6 XB-AUTHZ-11",
+  CF_ADD(r, allowed_writes_take_effect, "XB-AUTHZ-19 XB-AUTHZ-6",
          "writes by a key without private access, a scoped key, a master key take effect");
   CF_ADD(r, scoped_key_cannot_write_feed_document, "XB-AUTHZ-6",
          "a datastream-scoped key cannot write the feed document");

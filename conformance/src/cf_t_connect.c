@@ -260,6 +260,12 @@ START_TEST(refusal_order) {
   o.raw_flags = true;
   o.flags = 0x80 | 0x02 | 0x01; /* reserved bit: malformed before key */
   closed_opts(&o, "a CONNECT with the reserved flag and an unknown key");
+  o.level = 3;
+  o.client_id = "";
+  o.flags = 0x80 | 0x02 | 0x01;
+  closed_opts(&o, "a level-3 CONNECT with an empty client id and the reserved flag (malformed first)");
+  o.level = 4;
+  o.client_id = NULL;
   o.raw_flags = false;
   o.proto = "MQTX";
   closed_opts(&o, "a CONNECT with an unknown protocol name and an unknown key");

@@ -76,6 +76,28 @@ START_TEST(datapoints_canonical) {
 }
 END_TEST
 
+START_TEST(timestamps_to_microseconds) {
+  const char *t = cf_fmt("/v2/feeds/%s/datastreams/%s", FX.feed_private, FX.ds_private2);
+  cf_conn *c = cf_client("A", FX.key_master);
+  cf_publish(c, cf_fmt("%s/datapoints.json", t),
+             "{\"datapoints\":[{\"at\":\"2013-04-23T10:00:00Z\",\"value\":\"t1\"},"
+             "{\"at\":\"2013-04-23T12:00:00.123456+02:00\",\"value\":\"t2\"},"
+             "{\"at\":\"2013-04-23T10:00:00.5Z\",\"value\":\"t3\"},"
+             "{\"at\":\"2013-04-23T09:00:00.654321-01:00\",\"value\":\"t4\"},"
+             "{\"at\":\"2013-04-23T10:00:00.999999Z\",\"value\":\"t5\"}]}", 1);
+  char *s = cf_sub_state(c, cf_fmt("%s.json?start=2013-04-23T10:00:00Z&end=2013-04-23T10:00:01Z", t));
+  const char *want = "\"datapoints\":[{\"value\":\"t1\",\"at\":\"2013-04-23T10:00:00.000000Z\"},"
+                     "{\"value\":\"t2\",\"at\":\"2013-04-23T10:00:00.123456Z\"},"
+                     "{\"value\":\"t3\",\"at\":\"2013-04-23T10:00:00.500000Z\"},"
+                     "{\"value\":\"t4\",\"at\":\"2013-04-23T10:00:00.654321Z\"},"
+                     "{\"value\":\"t5\",\"at\":\"2013-04-23T10:00:00.999999Z\"}]}";
+  const char *tail = strstr(s, "\"datapoints\":");
+  CF_EXPECT_STR("the datapoints written with offsets and 0 to 6 fraction digits, in UTC with 6 digits",
+                want, tail ? tail : s);
+  cf_disconnect(c);
+}
+END_TEST
+
 START_TEST(feed_list_canonical) {
   cf_canon_write();
   char *feed = cf_read(FX.key_master, cf_fmt("/v2/feeds/%s.json", FX.feed_canon));
@@ -110,6 +132,9 @@ START_TEST(key_canonical) {
   CF_EXPECT_STR("the canonical JSON of the key", cf_fmt("{\"key\":%s}", obj), s);
   s = cf_sub_state(c, cf_fmt("/v2/keys.json?feed_id=%s", FX.feed_public));
   CF_EXPECT_STR("the key list filtered by feed_id", cf_fmt("{\"keys\":[%s]}", obj), s);
+  s = cf_sub_state(c, cf_fmt("/v2/keys/%s.json", FX.key_master));
+  CF_EXPECT_STR("the canonical JSON of the owner's master key",
+                cf_fmt("{\"key\":{\"api_key\":\"%s\",\"label\":\"master\",\"private_access\":true,\"permissions\":[{\"access_methods\":[\"get\",\"put\",\"post\",\"delete\"]}]}}", FX.key_master), s);
   s = cf_sub_state(c, cf_fmt("/v2/triggers.json?feed_id=%s", FX.feed_canon));
   CF_EXPECT_STR("the empty trigger list", "[]", s);
   cf_disconnect(c);
@@ -179,6 +204,11 @@ START_TEST(partial_update) {
     cf_fail("a write of current_value alone must keep tags and unit; tags lose \" ' , and duplicates (XB-RES-16, XB-RES-40)\n"
             "  expected: ...\"current_value\":\"p2\"...\"tags\":[\"cftag\",\"cf tag\",\"b\"],\"unit\":{...},\"version\":\"1.0.0\"}\n  got: %s", s);
   cf_unsubscribe(c, t);
+  cf_publish(c, t, "{\"unit\":{\"symbol\":\"K\"}}", 1);
+  s = cf_sub_state(c, t);
+  if (strstr(s, "\"unit\":{\"label\":\"Celsius\",\"symbol\":\"K\",\"type\":\"derivedSI\"}") == NULL)
+    cf_fail("a unit write naming only symbol must keep label and type (XB-RES-58)\n  got: %s", s);
+  cf_unsubscribe(c, t);
   cf_publish(c, t, "{\"tags\":[],\"unit\":{\"label\":\"\",\"symbol\":\"\",\"type\":\"\"}}", 1);
   s = cf_sub_state(c, t);
   if (strstr(s, "\"tags\"") != NULL || strstr(s, "\"unit\"") != NULL || strstr(s, "\"current_value\":\"p2\"") == NULL)
@@ -205,8 +235,14 @@ END_TEST
 static void no_effect(const char *const *payloads, const size_t *lens, size_t n, const char *kind) {
   const char *t = cf_fmt("/v2/feeds/%s/datastreams/%s.json", FX.feed_public, FX.ds_public);
   cf_conn *o = cf_client("observer", FX.key_master);
-  char *before = cf_sub_state(o, t);
   cf_conn *w = cf_client("writer", FX.key_master);
+  /* Control: a valid write on the same path is executed and notified. */
+  (void)cf_sub_state(o, t);
+  cf_publish(w, t, cf_fmt("{\"current_value\":\"%s\"}", cf_uvalue("ctl")), 1);
+  cf_pkt cp;
+  cf_expect_delivery(o, t, 0, &cp, "after a valid JSON write (control)");
+  cf_pkt_free(&cp);
+  char *before = cf_read(FX.key_master, t);
   for (size_t i = 0; i < n; i++) {
     size_t len = lens ? lens[i] : strlen(payloads[i]);
     cf_publish_n(w, t, payloads[i], len, 1);
@@ -278,12 +314,14 @@ void cf_area_json(cf_reg *r) {
          "datastream history: window, limit keeps the earliest, find_previous");
   CF_ADD(r, datapoints_canonical, "XB-JSON-13 XB-RES-68 XB-TOPIC-10",
          "datapoint read and empty datapoints collection");
+  CF_ADD(r, timestamps_to_microseconds, "XB-RES-6 XB-RES-7 XB-JSON-7 XB-TOPIC-9 XB-TOPIC-23",
+         "timestamps with offsets and 0..6 fraction digits are stored to the microsecond, rendered UTC with 6 digits");
   CF_ADD(r, feed_list_canonical, "XB-JSON-14 XB-TOPIC-31 XB-TOPIC-32",
          "feed list: totals, page, byte-identical feed in results, page beyond the last");
-  CF_ADD(r, user_canonical, "XB-JSON-17 XB-RES-30 XB-AUTHZ-15",
+  CF_ADD(r, user_canonical, "XB-JSON-17 XB-AUTHZ-15",
          "user read: exact JSON with the master key, unset members omitted");
-  CF_ADD(r, key_canonical, "XB-JSON-15 XB-JSON-16 XB-RES-74 XB-TOPIC-30 XB-AUTHZ-13",
-         "key read, key list by feed_id, empty trigger list: exact JSON");
+  CF_ADD(r, key_canonical, "XB-JSON-15 XB-JSON-16 XB-RES-30 XB-RES-74 XB-TOPIC-30 XB-AUTHZ-13",
+         "key read, the master key, key list by feed_id, empty trigger list: exact JSON");
   CF_ADD(r, values_kept_as_text, "XB-JSON-26 XB-JSON-29 XB-RES-60 XB-RES-2 XB-RES-5",
          "numbers kept as their source text, strings trimmed, empty value kept, escapes decoded");
   CF_ADD(r, string_escapes_and_unset, "XB-JSON-4 XB-RES-3 XB-RES-4 XB-RES-2",

@@ -148,6 +148,7 @@ START_TEST(acknowledged_whatever_the_outcome) {
       {anon, cf_fmt("%s%s", FX.key_master, ds_t()), "{\"current_value\":", "a malformed payload"},
       {anon, cf_fmt("%s%s", FX.key_master, ds_t()), "{\"current_value\":true}", "an invalid payload"},
       {anon, "cf/not/api", "hello", "a non-API topic"},
+      {anon, cf_fmt("%s%s", FX.key_invalid, ds_t()), "{\"current_value\":\"x\"}", "an unknown prefix key"},
       {anon, cf_fmt("%s?duration=1hour", ds_t()), "{\"current_value\":\"x\"}", "a topic with a query"},
       {anon, "/v2/keys.csv", "x", "a format the resource lacks"},
   };

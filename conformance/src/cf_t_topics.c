@@ -364,7 +364,7 @@ void cf_area_topics(cf_reg *r) {
          "KEY/v2/... feed and datastream topics, with and without suffix");
   CF_ADD(r, other_resource_forms, "XB-TOPIC-3 XB-MAP-2 XB-SUB-7",
          "feed list, datapoints, datapoint, keys, key, triggers, users, user topics are served");
-  CF_ADD(r, query_forms, "XB-TOPIC-15 XB-TOPIC-16 XB-TOPIC-17 XB-TOPIC-19 XB-TOPIC-21",
+  CF_ADD(r, query_forms, "XB-TOPIC-15 XB-TOPIC-16 XB-TOPIC-17",
          "history, datastreams, show_user, feed list, feed_id queries accepted; parameter order free");
   CF_ADD(r, same_instant_same_datapoint, "XB-TOPIC-9 XB-TOPIC-10",
          "Z, .000000Z, .0Z and -01:00 spellings of one instant name the same datapoint");
