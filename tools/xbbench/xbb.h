@@ -89,7 +89,11 @@ typedef struct {
     unsigned char *in;        /* an incomplete packet kept between reads */
     size_t in_len, in_cap;
     uint64_t last_tx_us;      /* for PINGREQ */
-    uint64_t last_value;      /* publisher: last embedded timestamp (strictly rising) */
+    uint64_t last_value;      /* publisher: last embedded timestamp (strictly rising);
+                                 subscriber: the value of the last change delivered */
+    uint64_t *ring;           /* publisher with --inflight: values not yet delivered */
+    uint32_t ring_head, ring_len;
+    uint64_t stall_since;     /* publisher: window full since (0: not full) */
     uint64_t sent;            /* publisher: messages encoded */
     uint64_t slots;           /* publisher at a rate: send slots used (sent or skipped) */
     uint64_t received;        /* subscriber: change deliveries */

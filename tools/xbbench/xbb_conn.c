@@ -282,8 +282,11 @@ void xbb_conn_close(xbb_io *io, xbb_conn *c)
     }
     free(c->out);
     free(c->in);
+    free(c->ring);
     c->out = NULL;
     c->in = NULL;
+    c->ring = NULL;
+    c->ring_len = 0;
     c->out_off = c->out_len = c->out_cap = 0;
     c->in_len = c->in_cap = 0;
     c->state = XBB_ST_DEAD;

@@ -33,6 +33,10 @@ static const char usage_text[] =
 "  -P, --pubs N           publisher connections, spread round-robin over the feeds (1)\n"
 "  -S, --subs N           subscriber connections, spread round-robin over the feeds (1)\n"
 "  -r, --rate R           messages per second per publisher (0 = full speed, default)\n"
+"  -i, --inflight N       full speed, but at most N messages of a publisher not yet\n"
+"                         delivered to every subscriber of its feed (0 = no bound,\n"
+"                         default); without a bound, latency at full speed is mostly\n"
+"                         time spent queued in socket buffers and server queues\n"
 "  -d, --duration S       measured seconds (5)\n"
 "  -w, --warmup S         seconds of publishing before the measure (1)\n"
 "      --idle N           instead: open N idle connections (CONNECT, keep alive) and,\n"
@@ -144,6 +148,7 @@ int xbb_opts_parse(xbb_opts *o, int argc, char **argv)
         {"pubs", required_argument, NULL, 'P'},
         {"subs", required_argument, NULL, 'S'},
         {"rate", required_argument, NULL, 'r'},
+        {"inflight", required_argument, NULL, 'i'},
         {"duration", required_argument, NULL, 'd'},
         {"warmup", required_argument, NULL, 'w'},
         {"idle", required_argument, NULL, O_IDLE},
@@ -175,7 +180,7 @@ int xbb_opts_parse(xbb_opts *o, int argc, char **argv)
     const char *topic = NULL;
     unsigned u = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "H:p:u:f:t:F:P:S:r:d:w:h", longs, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "H:p:u:f:t:F:P:S:r:i:d:w:h", longs, NULL)) != -1) {
         int bad = 0;
         switch (ch) {
         case 'H': o->host = optarg; break;
@@ -205,6 +210,7 @@ int xbb_opts_parse(xbb_opts *o, int argc, char **argv)
         case 'P': bad = num_u("pubs", optarg, 1000000, &o->pubs); break;
         case 'S': bad = num_u("subs", optarg, 1000000, &o->subs); break;
         case 'r': bad = num_d("rate", optarg, &o->rate); break;
+        case 'i': bad = num_u("inflight", optarg, 10000000, &o->inflight); break;
         case 'd': bad = num_d("duration", optarg, &o->duration); break;
         case 'w': bad = num_d("warmup", optarg, &o->warmup); break;
         case O_IDLE: bad = num_u("idle", optarg, 1000000, &o->idle); break;

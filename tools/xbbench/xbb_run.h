@@ -13,6 +13,7 @@ typedef struct {
     bool retain;                         /* --mode mosquitto */
     bool tls;
     unsigned feeds, feed_base, pubs, subs, idle, window, keepalive;
+    unsigned inflight;                   /* per publisher, 0 = open loop */
     double rate;                         /* msgs/s per publisher, 0 = full speed */
     double duration, warmup, settle;
     long pid;                            /* server pid for /proc/PID/status, 0 = none */

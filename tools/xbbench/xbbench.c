@@ -15,6 +15,7 @@
 #define BACKLOG_BYTES 1048576u      /* a rated publisher skips slots beyond this */
 #define PROBE_US 100000u            /* PINGREQ period of the probe connection */
 #define SETUP_US 60000000u          /* connections and subscriptions must be up by then */
+#define STALL_US 200000u            /* --inflight: a message not delivered by then is lost */
 
 typedef enum { PH_SUBS, PH_PUBS, PH_RUN, PH_DRAIN, PH_IDLE_OPEN, PH_IDLE_SETTLE, PH_DONE } phase;
 
@@ -34,7 +35,7 @@ typedef struct {
     uint32_t next_open, pending, connacked, subacked;
     phase ph;
     uint64_t t_phase, t_run, t_win0, t_win1, t_last_rx, t_scan, t_probe;
-    uint64_t pub_total, skipped, recv_total, retained, unparsed, dead;
+    uint64_t pub_total, skipped, recv_total, retained, unparsed, dead, given_up;
     uint64_t win_pub0, win_pub1, win_recv;
     bool in_win, win_started;
     xbb_hist hist;
@@ -181,6 +182,7 @@ static void on_publish(xbb_conn *c, unsigned char hdr, const unsigned char *body
         B.unparsed++;
         return;
     }
+    c->last_value = v > c->last_value ? v : c->last_value;
     if (B.in_win) {
         B.win_recv++;
         xbb_hist_add(&B.hist, now - v);
@@ -295,16 +297,68 @@ static void pub_emit(xbb_conn *c, uint64_t now)
     B.pub_total++;
 }
 
-/* Full speed: one batch per turn for each publisher the socket accepts, round robin. */
-static void publish_full_speed(void)
+/* The oldest value every live subscriber of the feed has seen (UINT64_MAX: none). */
+static uint64_t feed_seen(unsigned feed)
 {
+    uint64_t m = UINT64_MAX;
+    for (uint32_t i = feed; i < B.n_sub; i += B.o.feeds) {
+        if (B.c[i].state == XBB_ST_READY && B.c[i].last_value < m) {
+            m = B.c[i].last_value;
+        }
+    }
+    return m;
+}
+
+/* --inflight: how many more messages c may send now. Values are rising, so a value a
+ * subscriber has seen means every older one was delivered or dropped by the server; a
+ * window stuck for STALL_US (deliveries dropped at the tail) gives up its oldest. */
+static uint32_t window_room(xbb_conn *c, uint64_t now)
+{
+    uint32_t w = B.o.inflight;
+    if (w == 0) {
+        return UINT32_MAX;
+    }
+    uint64_t seen = feed_seen(c->feed);
+    while (c->ring_len > 0 && c->ring[c->ring_head] <= seen) {
+        c->ring_head = (c->ring_head + 1) % w;
+        c->ring_len--;
+    }
+    if (c->ring_len == w) {
+        if (c->stall_since == 0) {
+            c->stall_since = now;
+        } else if (now - c->stall_since >= STALL_US) {
+            c->ring_head = (c->ring_head + 1) % w;
+            c->ring_len--;
+            B.given_up++;
+            c->stall_since = now;
+        }
+    } else {
+        c->stall_since = 0;
+    }
+    return w - c->ring_len;
+}
+
+/* Full speed: one batch per turn for each publisher the socket (and the window)
+ * accepts, round robin. Returns false when no publisher could send anything. */
+static bool publish_full_speed(void)
+{
+    bool progress = false;
     uint32_t i = 0;
     while (i < B.n_ready) {
         xbb_conn *c = &B.c[B.ready[i]];
         int rc = -1;
         if (c->state == XBB_ST_READY) {
-            while (c->out_len - c->out_off < BATCH_BYTES) {
-                pub_emit(c, xbb_now_us());
+            uint64_t now = xbb_now_us();
+            uint32_t room = window_room(c, now);
+            while (room > 0 && c->out_len - c->out_off < BATCH_BYTES) {
+                pub_emit(c, now);
+                if (B.o.inflight > 0) {
+                    c->ring[(c->ring_head + c->ring_len) % B.o.inflight] = c->last_value;
+                    c->ring_len++;
+                }
+                room--;
+                progress = true;
+                now = xbb_now_us();
             }
             rc = xbb_conn_flush(&B.io, c);
             if (rc < 0) {
@@ -318,6 +372,7 @@ static void publish_full_speed(void)
             i++;
         }
     }
+    return progress;
 }
 
 static void publish_at_rate(uint64_t now)
@@ -519,7 +574,7 @@ static int advance(uint64_t now)
         keepalive_scan(now);
     }
     if (B.n_ready > 0) {
-        return 0;
+        return 0;      /* main() lowers it to 1 ms while every window is full */
     }
     return B.ph == PH_RUN && B.o.rate > 0.0 ? 1 : 10;
 }
@@ -573,6 +628,12 @@ static void setup(void)
     for (uint32_t i = 0; i < B.n_sub; i++) {
         B.subs_on_feed[B.c[i].feed]++;
     }
+    for (uint32_t i = B.n_sub; i < B.n_sub + B.n_pub && B.o.inflight > 0; i++) {
+        B.c[i].ring = calloc(B.o.inflight, sizeof *B.c[i].ring);
+        if (B.c[i].ring == NULL) {
+            die("out of memory");
+        }
+    }
 }
 
 static double cpu_s(const struct rusage *r)
@@ -606,17 +667,26 @@ static void report(void)
     uint64_t p50 = xbb_hist_quantile(&B.hist, 0.50);
     uint64_t p99 = xbb_hist_quantile(&B.hist, 0.99);
     uint64_t p999 = xbb_hist_quantile(&B.hist, 0.999);
+    char mode[64];
+    if (B.o.rate > 0.0) {
+        (void)snprintf(mode, sizeof mode, "%.0f msg/s per publisher", B.o.rate);
+    } else if (B.o.inflight > 0) {
+        (void)snprintf(mode, sizeof mode, "full speed, %u in flight", B.o.inflight);
+    } else {
+        (void)snprintf(mode, sizeof mode, "full speed");
+    }
     printf("%u feeds, %u publishers, %u subscribers, %s, %s%s, measured %.2f s\n",
-           B.o.feeds, B.n_pub, B.n_sub, xbb_fmt_name(B.o.fmt),
-           B.o.rate > 0.0 ? "rated" : "full speed", B.o.retain ? ", RETAIN=1" : "", win);
+           B.o.feeds, B.n_pub, B.n_sub, xbb_fmt_name(B.o.fmt), mode,
+           B.o.retain ? ", RETAIN=1" : "", win);
     printf("published  %10.0f msg/s  (%llu in the window, %llu slots skipped)\n", pub_rate,
            (unsigned long long)(B.win_pub1 - B.win_pub0), (unsigned long long)B.skipped);
     printf("delivered  %10.0f msg/s  (%llu in the window)\n", deliv_rate,
            (unsigned long long)B.win_recv);
     printf("whole run  %llu sent, %llu deliveries expected, %llu received (%.2f %%), "
-           "%llu initial states, %llu without a value\n", (unsigned long long)B.pub_total,
-           (unsigned long long)expected, (unsigned long long)B.recv_total, pct,
-           (unsigned long long)B.retained, (unsigned long long)B.unparsed);
+           "%llu initial states, %llu without a value, %llu given up in flight\n",
+           (unsigned long long)B.pub_total, (unsigned long long)expected,
+           (unsigned long long)B.recv_total, pct, (unsigned long long)B.retained,
+           (unsigned long long)B.unparsed, (unsigned long long)B.given_up);
     printf("latency    p50 %llu us, p99 %llu us, p99.9 %llu us, max %llu us\n",
            (unsigned long long)p50, (unsigned long long)p99, (unsigned long long)p999,
            (unsigned long long)B.hist.max);
@@ -628,14 +698,15 @@ static void report(void)
     printf("RESULT pub_rate=%.0f deliv_rate=%.0f p50_us=%llu p99_us=%llu p999_us=%llu "
            "max_us=%llu sent=%llu expected=%llu received=%llu delivered_pct=%.2f "
            "retained=%llu unparsed=%llu skipped=%llu lost_conns=%llu pings=%llu "
-           "pongs=%llu ping_max_us=%llu client_cpu_pct=%.0f\n",
+           "pongs=%llu ping_max_us=%llu client_cpu_pct=%.0f given_up=%llu\n",
            pub_rate, deliv_rate, (unsigned long long)p50, (unsigned long long)p99,
            (unsigned long long)p999, (unsigned long long)B.hist.max,
            (unsigned long long)B.pub_total, (unsigned long long)expected,
            (unsigned long long)B.recv_total, pct, (unsigned long long)B.retained,
            (unsigned long long)B.unparsed, (unsigned long long)B.skipped,
            (unsigned long long)B.dead, (unsigned long long)B.ping_sent,
-           (unsigned long long)B.ping_recv, (unsigned long long)B.ping_max, cpu);
+           (unsigned long long)B.ping_recv, (unsigned long long)B.ping_max, cpu,
+           (unsigned long long)B.given_up);
 }
 
 static void finish(void)
@@ -690,8 +761,8 @@ int main(int argc, char **argv)
     int timeout = 0;
     while (B.ph != PH_DONE) {
         if (B.ph == PH_RUN && B.n_ready > 0) {
-            publish_full_speed();
-            timeout = 0;
+            /* a publisher waiting for its window polls each millisecond, not in a spin */
+            timeout = publish_full_speed() ? 0 : 1;
         }
         int k = epoll_wait(B.io.ep, evs, 1024, timeout);
         if (k < 0 && errno != EINTR) {
