@@ -61,6 +61,7 @@ static const field fields[] = {
     N(max_subscriptions, "64", "the bridge's max-subscriptions"),
     N(max_inflight_qos2, "64", "the bridge's max-inflight-qos2"),
     N(connect_timeout, "10", "the bridge's connect-timeout in seconds"),
+    N(tls_handshake_timeout, "10", "the bridge's tls-handshake-timeout in seconds"),
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])

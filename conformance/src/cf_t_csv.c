@@ -206,6 +206,24 @@ START_TEST(malformed_csv_no_effect) {
 }
 END_TEST
 
+START_TEST(no_csv_for_accounts) {
+  cf_conn *c = cf_client("A", FX.key_master);
+  const char *fl = cf_fmt("/v2/feeds.json?user=%s&per_page=1000", FX.owner_login);
+  char *keys = cf_sub_state(c, "/v2/keys.json");
+  char *feeds = cf_sub_state(c, fl);
+  cf_publish(c, "/v2/keys.csv", "cf csv key,get", 1);
+  cf_publish(c, "/v2/feeds.csv", "cf csv feed", 1);
+  cf_publish(c, cf_fmt("/v2/keys/%s.csv", FX.key_readonly), "x", 1);
+  cf_publish(c, cf_fmt("/v2/users/%s.csv", FX.owner_login), "x", 1);
+  cf_publish(c, "/v2/triggers.csv", "x", 1);
+  cf_expect_nothing(c, "after CSV writes to keys, feeds, users and triggers");
+  char *k2 = cf_read(FX.key_master, "/v2/keys.json"), *f2 = cf_read(FX.key_master, fl);
+  CF_EXPECT_STR("the key list after CSV writes to keys", keys, k2 ? k2 : "(nothing)");
+  CF_EXPECT_STR("the feed list after a CSV feed creation", feeds, f2 ? f2 : "(nothing)");
+  cf_disconnect(c);
+}
+END_TEST
+
 void cf_area_csv(cf_reg *r) {
   CF_ADD(r, datastream_csv, "XB-CSV-1 XB-CSV-4 XB-CSV-5 XB-CSV-8 XB-TOPIC-12",
          "datastream read: `at,value`, 6-digit UTC timestamp, no line end; no suffix is JSON");
@@ -222,4 +240,6 @@ void cf_area_csv(cf_reg *r) {
   CF_ADD(r, malformed_csv_no_effect,
          "XB-CSV-14 XB-CSV-15 XB-CSV-16 XB-CSV-18 XB-CSV-20 XB-CSV-21 XB-CSV-24 XB-CSV-25 XB-CSV-26 XB-CSV-27 XB-CSV-28 XB-CSV-30",
          "malformed or invalid CSV to datastream, feed, v1 and datapoints topics changes nothing");
+  CF_ADD(r, no_csv_for_accounts, "XB-CSV-32 XB-TOPIC-14",
+         "CSV writes to keys, feed creation, users and triggers create or change nothing");
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cf_check.h"
@@ -160,6 +161,44 @@ START_TEST(no_renegotiation) {
 }
 END_TEST
 
+static double mono_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A silent TCP connection is closed after the handshake timeout; a connection whose
+ * handshake came late gets the full CONNECT timeout from the end of its handshake. */
+START_TEST(tls_timeouts) {
+  double hs = (double)FX.tls_handshake_timeout, ct = (double)FX.connect_timeout;
+  double delay = hs > 4 ? 3.0 : hs / 2;
+  char why[400];
+  double t0 = mono_s();
+  int fa = cf_tcp_connect(cf_net.host, cf_tls_port, why, sizeof why);
+  int fb = cf_tcp_connect(cf_net.host, cf_tls_port, why, sizeof why);
+  if (fa < 0 || fb < 0) cf_fail("%s", why);
+  cf_conn *a = cf_conn_wrap(fa, NULL, "silent");
+  struct timespec ts = {(time_t)delay, (long)((delay - (double)(time_t)delay) * 1e9)};
+  nanosleep(&ts, NULL); /* the point of the test: a late ClientHello */
+  cf_tls *t = cf_tls_client(fb, NULL, why, sizeof why);
+  if (t == NULL) cf_fail("a handshake started %.1f s after connecting (within the handshake timeout) failed: %s", delay, why);
+  double t1 = mono_s();
+  cf_conn *b = cf_conn_wrap(fb, t, "late");
+  size_t extra = 0;
+  bool closed = cf_wait_closed(a, (int)((hs - delay) * 1000) + cf_timeout_ms, &extra);
+  double da = mono_s() - t0;
+  if (!closed) cf_fail("a TCP connection without ClientHello must be closed after tls-handshake-timeout (%.0f s)\n  got: open after %.1f s", hs, da);
+  if (da < hs - 0.5) cf_fail("tls-handshake-timeout is %.0f s\n  got: closed after %.1f s", hs, da);
+  closed = cf_wait_closed(b, (int)(ct * 1000) + cf_timeout_ms, &extra);
+  double db = mono_s() - t1;
+  if (!closed) cf_fail("a TLS connection without CONNECT must be closed connect-timeout (%.0f s) after its handshake\n  got: open after %.1f s", ct, db);
+  if (extra != 0) cf_fail("a connection closed for connect-timeout must get no MQTT packet\n  got: %zu bytes", extra);
+  if (db < ct - 0.5) cf_fail("over TLS connect-timeout (%.0f s) starts when the handshake completes\n  got: closed %.1f s after the handshake", ct, db);
+  cf_conn_close(a);
+  cf_conn_close(b);
+}
+END_TEST
+
 void cf_area_tls(cf_reg *r) {
   cf_add(r, mqtt_over_tls_same_as_plain, "XB-TRANS-7 XB-TRANS-15 XB-LIM-3",
          "over TLS: same reads, writes seen by plain clients, same CONNACK refusals", CF_NEED_TLS);
@@ -168,4 +207,6 @@ void cf_area_tls(cf_reg *r) {
          "any or no SNI accepted; ALPN offered but not selected; no compression", CF_NEED_TLS);
   cf_add(r, plain_mqtt_on_tls_port, "XB-TRANS-10", "MQTT in clear on the TLS port is closed", CF_NEED_TLS);
   cf_add(r, no_renegotiation, "XB-TRANS-13", "a TLS 1.2 renegotiation is refused", CF_NEED_TLS);
+  cf_add(r, tls_timeouts, "XB-TRANS-14 XB-TRANS-20 XB-ERR-24",
+         "no ClientHello: closed after tls-handshake-timeout; CONNECT timeout counted from the handshake", CF_NEED_TLS);
 }

@@ -243,6 +243,8 @@ START_TEST(bad_query_filters) {
       cf_fmt("%s?key=%s", f, FX.key_master),
       cf_fmt("%s?page=1", f),
       cf_fmt("%s?time=2013-04-23T12:00:00Z", d),
+      cf_fmt("%s?duration=1hour&per_page=10", d),
+      cf_fmt("%s?duration=1hour&page=2", d),
       "/v2/feeds.json?per_page=1001",
       "/v2/feeds.json?status=dead",
       "/v2/feeds.json?feed_id=1",
@@ -372,7 +374,7 @@ void cf_area_topics(cf_reg *r) {
          "wildcard filters: SUBACK 00, nothing delivered, not even after a write");
   CF_ADD(r, non_api_filters, "XB-TOPIC-3 XB-TOPIC-4 XB-TOPIC-6 XB-TOPIC-8 XB-TOPIC-9 XB-TOPIC-11 XB-TOPIC-12 XB-TOPIC-33 XB-ERR-34",
          "non-API filters (32 forms): SUBACK 00, nothing delivered, connection open");
-  CF_ADD(r, bad_query_filters, "XB-TOPIC-16 XB-TOPIC-17 XB-TOPIC-18 XB-TOPIC-20 XB-TOPIC-21 XB-TOPIC-25 XB-TOPIC-26 XB-ERR-35 XB-MAP-8",
+  CF_ADD(r, bad_query_filters, "XB-TOPIC-16 XB-TOPIC-17 XB-TOPIC-18 XB-TOPIC-20 XB-TOPIC-21 XB-TOPIC-25 XB-TOPIC-26 XB-RES-69 XB-ERR-35 XB-MAP-8",
          "malformed, unknown, repeated, misplaced or out-of-range query parameters: nothing delivered");
   CF_ADD(r, bad_format_or_method_filters, "XB-TOPIC-14 XB-MAP-5 XB-RES-25 XB-ERR-36 XB-ERR-37 XB-SUB-7",
          "CSV for keys, users, triggers, feed list; a read of a datastreams collection: nothing delivered");

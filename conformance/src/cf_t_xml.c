@@ -181,6 +181,18 @@ START_TEST(xml_writes) {
              cf_fmt("<eeml><environment><data><datapoints><value at=\"2013-04-23T12:22:00Z\">%s</value></datapoints></data></environment></eeml>", v), 1);
   char *s = cf_read(FX.key_master, cf_fmt("/v2/feeds/%s/datastreams/%s/datapoints/2013-04-23T12:22:00Z.json", P, D));
   CF_EXPECT_STR("the datapoint of an XML datapoints POST", cf_fmt("{\"value\":\"%s\",\"at\":\"2013-04-23T12:22:00.000000Z\"}", v), s ? s : "(nothing)");
+  /* Tags: tag elements replace the list, none leaves it, <tag/> alone clears it. */
+  const char *dx = cf_fmt("/v2/feeds/%s/datastreams/%s.xml", P, D);
+  const char *dj = cf_fmt("/v2/feeds/%s/datastreams/%s.json", P, D);
+  cf_publish(c, dx, "<eeml><environment><data><tag>b</tag><tag> a </tag><current_value>t</current_value></data></environment></eeml>", 1);
+  s = cf_read(FX.key_master, dj);
+  if (s == NULL || strstr(s, "\"tags\":[\"b\",\"a\"]") == NULL) cf_fail("tags written in XML must be [\"b\",\"a\"]\n  got: %s", s ? s : "(nothing)");
+  cf_publish(c, dx, "<eeml><environment><data><current_value>u</current_value></data></environment></eeml>", 1);
+  s = cf_read(FX.key_master, dj);
+  if (s == NULL || strstr(s, "\"tags\":[\"b\",\"a\"]") == NULL) cf_fail("an XML write without tag elements must keep the tags\n  got: %s", s ? s : "(nothing)");
+  cf_publish(c, dx, "<eeml><environment><data><tag/></data></environment></eeml>", 1);
+  s = cf_read(FX.key_master, dj);
+  if (s == NULL || strstr(s, "\"tags\"") != NULL) cf_fail("<tag/> alone must clear the tags\n  got: %s", s ? s : "(nothing)");
   cf_disconnect(c);
 }
 END_TEST
@@ -283,7 +295,7 @@ void cf_area_xml(cf_reg *r) {
   CF_ADD(r, feed_list_xml, "XB-XML-14", "feed list: opensearch envelope around the feed's own environment");
   CF_ADD(r, key_user_trigger_xml, "XB-XML-15 XB-XML-16 XB-XML-17", "key, user and empty trigger list documents");
   CF_ADD(r, escaping_xml, "XB-XML-4", "& < > \" ' TAB LF CR escaped in text, non-ASCII raw");
-  CF_ADD(r, xml_writes, "XB-XML-19 XB-XML-20 XB-XML-22 XB-XML-23 XB-XML-25 XB-XML-30 XB-XML-33 XB-XML-36 XB-XML-39 XB-XML-40 XB-XML-41",
+  CF_ADD(r, xml_writes, "XB-XML-19 XB-XML-20 XB-XML-22 XB-XML-23 XB-XML-25 XB-XML-30 XB-XML-33 XB-XML-36 XB-XML-37 XB-XML-39 XB-XML-40 XB-XML-41",
          "EEML writes: minimal, namespaced with BOM, declaration, comment, references, unknown parts; datapoints POST");
   CF_ADD(r, write_back_xml, "XB-XML-44", "a datastream's XML published back changes nothing");
   CF_ADD(r, malformed_xml_no_effect,

@@ -81,5 +81,6 @@ max_topic_length = 1024
 max_subscriptions = 64
 max_inflight_qos2 = 64
 connect_timeout = 10
+tls_handshake_timeout = 10
 FIXTURE
 echo "ref-fixture: $out written for store $db"
