@@ -33,6 +33,7 @@ XBBENCH=$BUILD/xbbench XBRIDGE=$BUILD/xbridge XBADMIN=$BUILD/xbadmin
 for p in "$XBBENCH" "$XBRIDGE" "$XBADMIN"; do
   [ -x "$p" ] || { echo "bench: $p missing (run make bench)" >&2; exit 2; }
 done
+"$XBBENCH" --self-test >&2 || { echo "bench: xbbench self-test failed" >&2; exit 1; }
 MOSQ=$(command -v mosquitto || true)
 [ -n "$MOSQ" ] || { [ -x /usr/sbin/mosquitto ] && MOSQ=/usr/sbin/mosquitto; }
 [ -n "$MOSQ" ] || echo "bench: mosquitto not installed (tools/deps.sh installs it): its column is n/a" >&2

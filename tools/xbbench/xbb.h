@@ -101,5 +101,7 @@ typedef struct {
 } xbb_conn;
 
 uint64_t xbb_now_us(void);
+/* Checks of the parsers, encoders and percentiles (xbb_selftest.c); 0 when all pass. */
+int xbb_selftest(void);
 
 #endif

@@ -208,8 +208,8 @@ uint64_t xbb_hist_quantile(const xbb_hist *h, double q)
         return 0;
     }
     uint64_t rank = (uint64_t)(q * (double)h->n);
-    if (rank >= h->n) {
-        rank = h->n - 1;
+    if (rank >= h->n - 1) {
+        return h->max;
     }
     uint64_t seen = 0;
     for (size_t b = 0; b < XBB_HIST_BUCKETS; b++) {

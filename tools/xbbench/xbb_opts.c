@@ -49,6 +49,7 @@ static const char usage_text[] =
 "                         (without --cafile the certificate is not verified)\n"
 "      --max-packet N     largest packet accepted from the server (1048576)\n"
 "      --free-port        print a free TCP port on 127.0.0.1 and exit\n"
+"      --self-test        check the value parsers, encoders and percentiles, and exit\n"
 "  -h, --help             this text\n"
 "The last line printed is `RESULT key=value ...` for scripts (tools/bench.sh).\n";
 
@@ -129,7 +130,7 @@ static int free_port(void)
 
 enum {
     O_MODE = 256, O_PUB_TOPIC, O_SUB_TOPIC, O_FEED_BASE, O_IDLE, O_PID, O_SETTLE,
-    O_KEEPALIVE, O_WINDOW, O_TLS, O_CAFILE, O_MAX_PACKET, O_FREE_PORT
+    O_KEEPALIVE, O_WINDOW, O_TLS, O_CAFILE, O_MAX_PACKET, O_FREE_PORT, O_SELF_TEST
 };
 
 int xbb_opts_parse(xbb_opts *o, int argc, char **argv)
@@ -160,6 +161,7 @@ int xbb_opts_parse(xbb_opts *o, int argc, char **argv)
         {"cafile", required_argument, NULL, O_CAFILE},
         {"max-packet", required_argument, NULL, O_MAX_PACKET},
         {"free-port", no_argument, NULL, O_FREE_PORT},
+        {"self-test", no_argument, NULL, O_SELF_TEST},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -225,6 +227,7 @@ int xbb_opts_parse(xbb_opts *o, int argc, char **argv)
             o->max_packet = u;
             break;
         case O_FREE_PORT: return free_port();
+        case O_SELF_TEST: return 3;
         case 'h': fputs(usage_text, stdout); return 1;
         default: fputs(usage_text, stderr); return 2;
         }

@@ -21,7 +21,8 @@ typedef struct {
 } xbb_opts;
 
 /* Parses argv into o (defaults first). Returns 0 to run, 1 when done (help or
- * --free-port printed), 2 on a usage error (message already printed). */
+ * --free-port printed), 2 on a usage error (message already printed), 3 for
+ * --self-test. */
 int xbb_opts_parse(xbb_opts *o, int argc, char **argv);
 /* The topic template with every `%d` replaced by id (malloc'd). */
 char *xbb_topic_expand(const char *tmpl, unsigned long id);

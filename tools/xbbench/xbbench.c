@@ -731,6 +731,9 @@ static void finish(void)
 int main(int argc, char **argv)
 {
     int rc = xbb_opts_parse(&B.o, argc, argv);
+    if (rc == 3) {
+        return xbb_selftest();
+    }
     if (rc != 0) {
         return rc == 1 ? 0 : 2;
     }
