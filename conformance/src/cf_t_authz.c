@@ -186,6 +186,32 @@ START_TEST(scoped_key_cannot_write_feed_document) {
 }
 END_TEST
 
+START_TEST(scope_is_case_sensitive) {
+  /* key_ds may write ds_private; the same id in another letter case is another
+   * datastream, outside its scope. */
+  char *other = cf_fmt("%s", FX.ds_private);
+  bool changed = false;
+  for (char *p = other; *p; p++)
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+      *p = (char)(*p ^ 0x20);
+      changed = true;
+    }
+  if (!changed) cf_fail("ds_private (%s) must contain a letter for this test", FX.ds_private);
+  const char *t = ds_t(FX.feed_private, FX.ds_private);
+  cf_conn *o = cf_client("observer", FX.key_master);
+  (void)cf_sub_state(o, t);
+  const char *ft = feed_t(FX.feed_private);
+  (void)cf_sub_state(o, ft);
+  cf_conn *c = cf_client("writer", FX.key_ds);
+  cf_publish(c, ds_t(FX.feed_private, other), cf_fmt("{\"current_value\":\"%s\"}", cf_uvalue("case")), 1);
+  cf_expect_nothing(o, cf_fmt("after key_ds wrote datastream %s (not %s: outside its scope)", other, FX.ds_private));
+  char *s = cf_read(FX.key_master, ds_t(FX.feed_private, other));
+  if (s != NULL) cf_fail("datastream %s must not exist after a denied write\n  got: %s", other, s);
+  cf_disconnect(c);
+  cf_disconnect(o);
+}
+END_TEST
+
 START_TEST(feed_list_shows_readable_feeds_only) {
   const char *t = cf_fmt("/v2/feeds.json?user=%s&per_page=1000", FX.owner_login);
   const char *priv = cf_fmt("{\"id\":%s,", FX.feed_private), *pub = cf_fmt("{\"id\":%s,", FX.feed_public);
@@ -265,6 +291,8 @@ void cf_area_authz(cf_reg *r) {
          "writes by a key without private access, a scoped key, a master key take effect");
   CF_ADD(r, scoped_key_cannot_write_feed_document, "XB-AUTHZ-6",
          "a datastream-scoped key cannot write the feed document");
+  CF_ADD(r, scope_is_case_sensitive, "XB-AUTHZ-7",
+         "a datastream-scoped key cannot write the same id in another letter case");
   CF_ADD(r, feed_list_shows_readable_feeds_only, "XB-AUTHZ-22",
          "the feed list holds exactly the feeds the request may read");
   CF_ADD(r, key_list_own_keys_only, "XB-AUTHZ-13 XB-AUTHZ-15 XB-AUTHZ-23 XB-AUTH-18",
