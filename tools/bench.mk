@@ -12,5 +12,7 @@ $(BUILD)/xbbench: $(XBBENCH_SRCS) $(XBBENCH_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_REL) $(XBBENCH_SRCS) -lssl -lcrypto -o $@
 
-bench: $(BUILD)/xbbench $(BUILD)/xbridge $(BUILD)/xbadmin
+# deps first (mosquitto, openssl), as `make run` and `make check` do.
+bench: deps
+	@$(MAKE) -s $(BUILD)/xbbench $(BUILD)/xbridge $(BUILD)/xbadmin
 	@bash tools/bench.sh $(BUILD) $(BENCH_ARGS)

@@ -8,7 +8,8 @@
 # scenario | xbridge | mosquitto | ratio (xbridge / mosquitto).
 #
 # Options: --duration S (measured seconds per run, 5), --warmup S (1), --idle N (idle
-# connections, 10000), --inflight N (full-speed window per publisher, 1000), --rate R
+# connections, 10000), --inflight N (full-speed window of a lone publisher, 1000; each
+# of the 100 publishers of the many-feeds scenario gets N/10), --rate R
 # (msg/s of the latency run, 1000), --format csv|json|xml (json), --keep (keep the
 # temporary directory with the server logs and every xbbench output).
 set -euo pipefail
@@ -38,7 +39,7 @@ MOSQ=$(command -v mosquitto || true)
 [ -n "$MOSQ" ] || { [ -x /usr/sbin/mosquitto ] && MOSQ=/usr/sbin/mosquitto; }
 [ -n "$MOSQ" ] || echo "bench: mosquitto not installed (tools/deps.sh installs it): its column is n/a" >&2
 
-TMP=$(mktemp -d /tmp/xbbench.XXXXXX)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/xbbench.XXXXXX")
 SERVER_PID="" PORT="" RUN=0
 stop_server() {
   if [ -n "$SERVER_PID" ]; then
@@ -163,8 +164,9 @@ SCEN=(
   "lat|1 pub -> 1 sub at $RATE msg/s|-F 1 -P 1 -S 1 -r $RATE|p50_us|latency p50 us"
   "lat|1 pub -> 1 sub at $RATE msg/s|-|p99_us|latency p99 us"
   "fan|1 pub -> 100 subs of one feed|-F 1 -P 1 -S 100 -i $INFLIGHT|deliv_rate|msg/s delivered"
-  "feeds|100 feeds, 1 pub + 1 sub each|-F 100 -P 100 -S 100 -i $INFLIGHT|deliv_rate|msg/s delivered"
+  "feeds|100 feeds, 1 pub + 1 sub each|-F 100 -P 100 -S 100 -i $((INFLIGHT / 10 > 0 ? INFLIGHT / 10 : 1))|deliv_rate|msg/s delivered"
   "idle|$IDLE idle connections|--idle $IDLE|bytes_per_conn|server bytes/conn"
+  "idle|$IDLE idle connections|-|rss_after_kb|server VmRSS kB"
 )
 COMMON=(-f "$FMT" -d "$DUR" -w "$WARM")
 
@@ -206,7 +208,8 @@ row() { printf '| %-52s | %-20s | %-20s | %-6s |\n' "$@"; }
 echo
 echo "xbbench: $(date -u +%Y-%m-%d), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
      "$FMT payloads, $DUR s measured per run after $WARM s warm-up, full speed = at most" \
-     "$INFLIGHT messages in flight per publisher, runs took $((END - START)) s"
+     "$INFLIGHT messages in flight per lone publisher ($((INFLIGHT / 10)) for each of 100)," \
+     "runs took $((END - START)) s"
 row "scenario" "xbridge" "mosquitto" "ratio"
 row "---" "---" "---" "---"
 for transport in plain tls; do
@@ -224,7 +227,9 @@ for transport in plain tls; do
     row "$label: $unit" "${a:-failed}" "${b:-failed}" "$(fmt_ratio "$a" "$b")"
   done
 done
-echo "ratio = xbridge / mosquitto: above 1 is better for msg/s, below 1 for latency and bytes."
+echo "ratio = xbridge / mosquitto: above 1 is better for msg/s, below 1 for latency and memory."
+echo "bytes/conn = (VmRSS with the idle connections - VmRSS before them) / connections;" \
+     "VmRSS includes what a server allocates at start for its maximum connections."
 echo
 echo "details (published msg/s | delivered % after drain | latency p50/p99/p99.9 us |" \
      "slowest PINGREQ us | xbbench CPU %):"
