@@ -205,7 +205,7 @@ static int xb_route_check(xb_rq *q) {
   }
   bool any = false;
   for (unsigned i = 0; i < XB_TOPIC_P_COUNT; i++) {
-    if (!t->params[i].present) continue;
+    if (!t->params.slot[i].present) continue;
     any = true;
     /* XB-TOPIC-15 / XB-RES-24: no query on a write or on v1; XB-TOPIC-17 per target. */
     if (q->method != XB_M_GET || t->version == 1 || (r->params & (1ul << i)) == 0)
@@ -406,12 +406,12 @@ static bool xb_in_list(xb_str list, const char *id, size_t n) {
 
 bool xb_api_change_notifies(const xb_api_changes *ch, const xb_topic *t, const uint8_t *bytes) {
   if (ch->feed_id == 0 || t->feed_id != ch->feed_id) return false;
-  bool hist = t->params[XB_TOPIC_P_START].present || t->params[XB_TOPIC_P_END].present ||
-              t->params[XB_TOPIC_P_DURATION].present;
+  bool hist = t->params.slot[XB_TOPIC_P_START].present || t->params.slot[XB_TOPIC_P_END].present ||
+              t->params.slot[XB_TOPIC_P_DURATION].present;
   if (t->resource == XB_TOPIC_FEED) {
     /* XB-SUB-8: feed fields, a datastream's current state, a datastream created. */
     if (ch->feed_flags & (XB_CH_FIELDS | XB_CH_CREATED)) return true;
-    const xb_topic_param_slot *f = &t->params[XB_TOPIC_P_DATASTREAMS];
+    const xb_topic_param_slot *f = &t->params.slot[XB_TOPIC_P_DATASTREAMS];
     xb_str list = {(const char *)bytes + f->value.off, f->value.len};
     for (size_t i = 0; i < ch->nds; i++) {
       const xb_api_ds_change *d = &ch->ds[i];

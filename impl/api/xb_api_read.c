@@ -21,7 +21,7 @@ static const int64_t xb_windows[] = {6 * 3600,   12 * 3600,   24 * 3600,   5 * 8
                                      180 * 86400, 365 * 86400, 365 * 86400};
 
 int xb_hist_prepare(xb_rq *q) {
-  const xb_topic_param_slot *p = q->t->params;
+  const xb_topic_param_slot *p = q->t->params.slot;
   xb_hist *h = &q->hist;
   memset(h, 0, sizeof *h);
   bool hs = p[XB_TOPIC_P_START].present, he = p[XB_TOPIC_P_END].present,
@@ -37,19 +37,19 @@ int xb_hist_prepare(xb_rq *q) {
   if (hs && he && hd) /* XB-TOPIC-20 */
     return xb_rq_fail(q, 400, "bad-query", "start, end and duration together");
   /* The topic parser decoded and range-checked the values (XB-TOPIC-9, 19, 21). */
-  int64_t s = hs ? q->t->start_us : 0, e = he ? q->t->end_us : 0, d = 0;
+  int64_t s = hs ? q->t->params.start_us : 0, e = he ? q->t->params.end_us : 0, d = 0;
   if (hs && he && s > e) return xb_rq_fail(q, 400, "bad-query", "start is later than end");
   if (hd) {
     /* count <= 999999 years fits, but clamp to 1000 years so arithmetic stays far from
      * overflow; every window is shortened to at most a year anyway (XB-TOPIC-22). */
-    uint64_t secs = q->t->duration_s;
+    uint64_t secs = q->t->params.duration_s;
     if (secs > UINT64_C(31536000000)) secs = UINT64_C(31536000000);
     d = (int64_t)secs * XB_US;
   }
   int64_t iv = 0;
   size_t wi = 0;
   if (p[XB_TOPIC_P_INTERVAL].present) {
-    int64_t raw = (int64_t)q->t->interval_s;
+    int64_t raw = (int64_t)q->t->params.interval_s;
     if (raw > 86400) return xb_rq_fail(q, 400, "bad-query", "interval above 86400");
     while (xb_intervals[wi] < raw) wi++; /* XB-TOPIC-21: rounded up */
     iv = xb_intervals[wi];
@@ -167,7 +167,7 @@ static xb_store_status xb_feed_view_load(xb_rq *q, const xb_feed_row *f, const x
   memset(v, 0, sizeof *v);
   v->feed = f;
   v->live = q->now - f->updated <= 900 * XB_US; /* XB-RES-36 */
-  const xb_topic_param_slot *su = &q->t->params[XB_TOPIC_P_SHOW_USER];
+  const xb_topic_param_slot *su = &q->t->params.slot[XB_TOPIC_P_SHOW_USER];
   v->show_user = su->present && su->num != 0; /* XB-TOPIC-29 */
   xb_waypoint_row *wps = NULL;
   xb_store_status r = xb_store_waypoints(st, f->id, a, &wps, &v->nwps);
@@ -179,7 +179,7 @@ static xb_store_status xb_feed_view_load(xb_rq *q, const xb_feed_row *f, const x
   if (r != XB_STORE_OK) return r;
   xb_ds_view *dv = xb_arena_alloc(a, (n == 0 ? 1 : n) * sizeof *dv);
   if (dv == NULL) return XB_STORE_NOMEM;
-  const xb_topic_param_slot *fl = &q->t->params[XB_TOPIC_P_DATASTREAMS];
+  const xb_topic_param_slot *fl = &q->t->params.slot[XB_TOPIC_P_DATASTREAMS];
   xb_str list = xb_rq_span(q, fl->value);
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
@@ -224,7 +224,7 @@ static bool xb_ci_contains(xb_str hay, xb_str needle) {
 
 /* XB-TOPIC-31 filters (visibility is checked by the caller). */
 static bool xb_feed_passes(xb_rq *q, const xb_feed_row *f) {
-  const xb_topic_param_slot *p = q->t->params;
+  const xb_topic_param_slot *p = q->t->params.slot;
   if (p[XB_TOPIC_P_USER].present &&
       !(f->owner_login.n == p[XB_TOPIC_P_USER].value.len &&
         memcmp(f->owner_login.p, q->tb + p[XB_TOPIC_P_USER].value.off, f->owner_login.n) == 0))
@@ -251,7 +251,7 @@ static bool xb_feed_passes(xb_rq *q, const xb_feed_row *f) {
 static int xb_read_feed_list(xb_rq *q, xb_buf *out) {
   xb_store *st = q->api->st;
   xb_arena *a = &q->api->arena;
-  const xb_topic_param_slot *p = q->t->params;
+  const xb_topic_param_slot *p = q->t->params.slot;
   uint64_t per_page = p[XB_TOPIC_P_PER_PAGE].present ? p[XB_TOPIC_P_PER_PAGE].num : 50;
   uint64_t page = p[XB_TOPIC_P_PAGE].present ? p[XB_TOPIC_P_PAGE].num : 1;
   if (per_page == 0 || per_page > 1000 || page == 0)
@@ -385,7 +385,7 @@ int xb_read_target(xb_rq *q, xb_buf *out) {
     case XB_TOPIC_KEYS: {
       xb_key_row *rows = NULL;
       size_t n = 0;
-      const xb_topic_param_slot *fi = &t->params[XB_TOPIC_P_FEED_ID];
+      const xb_topic_param_slot *fi = &t->params.slot[XB_TOPIC_P_FEED_ID];
       r = xb_store_key_list(st, q->user_id, fi->present ? fi->num : 0, a, &rows, &n);
       if (r == XB_STORE_OK) ren->keys(out, c, rows, n); /* XB-RES-80 */
       break;
@@ -401,7 +401,7 @@ int xb_read_target(xb_rq *q, xb_buf *out) {
     case XB_TOPIC_TRIGGERS: {
       xb_trigger_row *rows = NULL;
       size_t n = 0;
-      const xb_topic_param_slot *fi = &t->params[XB_TOPIC_P_FEED_ID];
+      const xb_topic_param_slot *fi = &t->params.slot[XB_TOPIC_P_FEED_ID];
       r = xb_store_trigger_list(st, q->user_id, fi->present ? fi->num : 0, a, &rows, &n);
       if (r == XB_STORE_OK) ren->triggers(out, c, rows, n); /* XB-RES-84 */
       break;
