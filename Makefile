@@ -91,6 +91,8 @@ $(BUILD)/obj/san/impl/tests/unit/main.o: $(BUILD)/test/suites.inc
 $(BUILD)/obj/san/impl/tests/unit/main.o: CPPFLAGS_XB += -I$(BUILD)/test
 
 UNIT_OBJS := $(patsubst %.c,$(BUILD)/obj/san/%.o,$(UNIT_SRCS) impl/tests/unit/main.c)
+# A suite function is declared only by the generated runner: no prototype in its file.
+$(UNIT_OBJS): CFLAGS_SAN += -Wno-missing-prototypes
 
 $(BUILD)/test/unit: $(UNIT_OBJS) $(BUILD)/libxb-san.a
 	@mkdir -p $(@D)
