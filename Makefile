@@ -188,6 +188,9 @@ test-integration: all
 	 else echo "test-integration: no integration tests yet"; fi
 
 # ------------------------------------------------------------------ the whole check
+# Conformance areas whose feature has not landed yet; tools/trace-pending.txt names their
+# files so that their citations do not count as coverage meanwhile.
+CONFORM_SKIP ?= formats-csv,formats-xml,tls
 check: deps
 	@$(MAKE) -s all
 	@echo "== unit tests (Check, ASan + UBSan)"
@@ -200,6 +203,8 @@ check: deps
 	@tools/trace --table $(BUILD)/trace.txt
 	@echo "== integration"
 	@$(MAKE) -s test-integration
+	@echo "== conformance (xbconform against a freshly started reference bridge)"
+	@$(MAKE) -s conform-ref CONFORM_ARGS="--skip $(CONFORM_SKIP)"
 	@echo "== fuzz regressions (replay under ASan + UBSan)"
 	@$(MAKE) -s fuzz-regress
 	@echo "== fuzz smoke (AFL++)"
