@@ -36,11 +36,13 @@ SAN_OBJS := $(patsubst %.c,$(BUILD)/obj/san/%.o,$(LIB_SRCS))
 -include proofs/units/*.mk
 # Fragments that own their own targets: tools/*.mk (benchmarks), conformance/*.mk.
 -include tools/*.mk conformance/*.mk
+EXTRA_PROGS := $(if $(wildcard conformance/src/*.c),$(BUILD)/xbconform) \
+               $(if $(wildcard tools/xbbench/*.c),$(BUILD)/xbbench) $(BUILD)/engine-bench
 
 .PHONY: all deps help check unit proofs proof proof-vars proofs-mutants trace \
         fuzz fuzz-build fuzz-smoke fuzz-regress test-integration run clean
 
-all: $(BUILD)/libxb.a $(PROGS) $(BUILD)/test/unit
+all: $(BUILD)/libxb.a $(PROGS) $(BUILD)/test/unit $(EXTRA_PROGS)
 
 help:
 	@echo "make               build everything into build/"
