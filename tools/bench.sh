@@ -143,7 +143,7 @@ run_one() {
   [ "$kind" = xbridge ] && args+=(--username "$KEY")
   [ "$kind" = mosquitto ] && args+=(--mode mosquitto)
   [ "$transport" = tls ] && args+=(--tls --cafile "$TMP/cert.pem")
-  [ "${args[0]}" = --idle ] && args+=(--pid "$SERVER_PID")
+  args+=(--pid "$SERVER_PID")
   echo "bench: $name against $kind ($transport)" >&2
   if ! timeout 120 "$XBBENCH" -p "$PORT" "${args[@]}" >"$out" 2>"$out.err"; then
     echo "bench: xbbench failed against $kind: $(tail -n 1 "$out.err")" >&2
@@ -232,7 +232,7 @@ echo "bytes/conn = (VmRSS with the idle connections - VmRSS before them) / conne
      "VmRSS includes what a server allocates at start for its maximum connections."
 echo
 echo "details (published msg/s | delivered % after drain | latency p50/p99/p99.9 us |" \
-     "slowest PINGREQ us | xbbench CPU %):"
+     "slowest PINGREQ us | server on a CPU / waiting for a CPU, % of the window | xbbench CPU %):"
 for transport in plain tls; do
   for s in "${SCEN[@]}"; do
     IFS='|' read -r name _ args _ _ <<<"$s"
@@ -240,9 +240,11 @@ for transport in plain tls; do
     for kind in xbridge mosquitto; do
       f=$TMP/$name-$transport.$kind.out
       [ -s "$f" ] || continue
-      printf '  %-10s %-9s | %s | %s %% | %s/%s/%s | %s | %s %%' "$name-$transport" "$kind" \
+      printf '  %-11s %-9s | %s | %s %% | %s/%s/%s | %s | %s / %s %% | %s %%' \
+        "$name-$transport" "$kind" \
         "$(result "$f" pub_rate)" "$(result "$f" delivered_pct)" "$(result "$f" p50_us)" \
         "$(result "$f" p99_us)" "$(result "$f" p999_us)" "$(result "$f" ping_max_us)" \
+        "$(result "$f" server_cpu_pct)" "$(result "$f" server_runq_pct)" \
         "$(result "$f" client_cpu_pct)"
       { grep -h '^server log:' "$f" || true; } | sed 's/^/ | /' | tr -d '\n'
       echo
@@ -252,7 +254,7 @@ done
 for transport in plain tls; do
   for kind in xbridge mosquitto; do
     f=$TMP/idle-$transport.$kind.out
-    [ -s "$f" ] && printf '  %-10s %-9s | %s\n' "idle-$transport" "$kind" "$(head -n 1 "$f")"
+    [ -s "$f" ] && printf '  %-11s %-9s | %s\n' "idle-$transport" "$kind" "$(head -n 1 "$f")"
   done
 done
 exit 0

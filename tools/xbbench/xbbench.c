@@ -17,32 +17,6 @@
 #define SETUP_US 60000000u          /* connections and subscriptions must be up by then */
 #define STALL_US 1000000u           /* --inflight: a message not delivered by then is lost */
 
-typedef enum { PH_SUBS, PH_PUBS, PH_RUN, PH_DRAIN, PH_IDLE_OPEN, PH_IDLE_SETTLE, PH_DONE } phase;
-
-typedef struct {
-    xbb_opts o;
-    xbb_io io;
-    xbb_conn *c;
-    uint32_t n, n_sub, n_pub;        /* [0,n_sub) subscribers, then publishers, then probe */
-    char **pub_topic, **sub_topic;
-    size_t *pub_topic_len;
-    xbb_shape *shape;
-    uint64_t *subs_on_feed;
-    uint32_t *ready;                 /* full-speed publishers not blocked on output */
-    uint32_t n_ready;
-    unsigned char *scratch;
-    size_t scratch_cap;
-    uint32_t next_open, pending, connacked, subacked;
-    phase ph;
-    uint64_t t_phase, t_run, t_win0, t_win1, t_last_rx, t_scan, t_probe;
-    uint64_t pub_total, skipped, recv_total, retained, unparsed, dead, given_up;
-    uint64_t win_pub0, win_pub1, win_recv;
-    bool in_win, win_started;
-    xbb_hist hist;
-    uint64_t ping_sent, ping_recv, ping_max;
-    long rss0_kb, rss1_kb;
-    struct rusage ru0, ru1;
-} xbb_bench;
 
 static xbb_bench B;
 
@@ -70,6 +44,24 @@ static long rss_kb(long pid)
     }
     (void)fclose(f);
     return kb;
+}
+
+/* The server's time on a CPU and waiting for one: on a shared machine the second says
+ * how much of a result is the server's and how much the neighbours'. */
+static bool schedstat(long pid, uint64_t *run_ns, uint64_t *wait_ns)
+{
+    char path[64];
+    (void)snprintf(path, sizeof path, "/proc/%ld/schedstat", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        return false;
+    }
+    unsigned long long r = 0, w = 0;
+    bool ok = fscanf(f, "%llu %llu", &r, &w) == 2;
+    (void)fclose(f);
+    *run_ns = r;
+    *wait_ns = w;
+    return ok;
 }
 
 static const char *role_name(xbb_role r)
@@ -476,20 +468,12 @@ static void probe(uint64_t now)
     }
 }
 
-static void set_phase(phase p, uint64_t now)
+static void set_phase(xbb_phase p, uint64_t now)
 {
     B.ph = p;
     B.t_phase = now;
 }
 
-static uint64_t expected_deliveries(void)
-{
-    uint64_t e = 0;
-    for (uint32_t i = B.n_sub; i < B.n_sub + B.n_pub; i++) {
-        e += B.c[i].sent * B.subs_on_feed[B.c[i].feed];
-    }
-    return e;
-}
 
 /* Phase changes; returns the epoll timeout to use next (ms). */
 static int advance(uint64_t now)
@@ -519,11 +503,13 @@ static int advance(uint64_t now)
             B.in_win = true;
             B.win_pub0 = B.pub_total;
             (void)getrusage(RUSAGE_SELF, &B.ru0);
+            B.srv_sched = B.o.pid > 0 && schedstat(B.o.pid, &B.srv_run0, &B.srv_wait0);
         }
         if (now >= B.t_win1) {
             B.in_win = false;
             B.win_pub1 = B.pub_total;
             (void)getrusage(RUSAGE_SELF, &B.ru1);
+            B.srv_sched = B.srv_sched && schedstat(B.o.pid, &B.srv_run1, &B.srv_wait1);
             B.t_win1 = now;
             for (uint32_t i = 0; i < B.n_ready; i++) {
                 B.c[B.ready[i]].in_ready = false;
@@ -541,7 +527,7 @@ static int advance(uint64_t now)
         for (uint32_t i = B.n_sub; i < B.n_sub + B.n_pub; i++) {
             pubs_flushed = pubs_flushed && B.c[i].out_len == B.c[i].out_off;
         }
-        if ((pubs_flushed && B.recv_total >= expected_deliveries()) ||
+        if ((pubs_flushed && B.recv_total >= xbb_expected(&B)) ||
             now - quiet_since >= 1000000u || now - B.t_phase >= 5000000u) {
             set_phase(PH_DONE, now);
         }
@@ -636,79 +622,6 @@ static void setup(void)
     }
 }
 
-static double cpu_s(const struct rusage *r)
-{
-    return (double)r->ru_utime.tv_sec + (double)r->ru_utime.tv_usec / 1e6 +
-           (double)r->ru_stime.tv_sec + (double)r->ru_stime.tv_usec / 1e6;
-}
-
-static void report(void)
-{
-    if (B.o.idle > 0) {
-        long per = B.rss0_kb >= 0 && B.rss1_kb >= 0
-                 ? (B.rss1_kb - B.rss0_kb) * 1024 / (long)B.o.idle : -1;
-        printf("idle connections %u open, server pid %ld VmRSS %ld kB -> %ld kB: ",
-               B.o.idle, B.o.pid, B.rss0_kb, B.rss1_kb);
-        if (per >= 0) {
-            printf("%ld bytes per connection\n", per);
-        } else {
-            printf("memory not measured (no --pid, or /proc unreadable)\n");
-        }
-        printf("RESULT conns=%u rss_before_kb=%ld rss_after_kb=%ld bytes_per_conn=%ld\n",
-               B.o.idle, B.rss0_kb, B.rss1_kb, per);
-        return;
-    }
-    double win = (double)(B.t_win1 - B.t_win0) / 1e6;
-    double pub_rate = (double)(B.win_pub1 - B.win_pub0) / win;
-    double deliv_rate = (double)B.win_recv / win;
-    uint64_t expected = expected_deliveries();
-    double pct = expected > 0 ? 100.0 * (double)B.recv_total / (double)expected : 0.0;
-    double cpu = 100.0 * (cpu_s(&B.ru1) - cpu_s(&B.ru0)) / win;
-    uint64_t p50 = xbb_hist_quantile(&B.hist, 0.50);
-    uint64_t p99 = xbb_hist_quantile(&B.hist, 0.99);
-    uint64_t p999 = xbb_hist_quantile(&B.hist, 0.999);
-    char mode[64];
-    if (B.o.rate > 0.0) {
-        (void)snprintf(mode, sizeof mode, "%.0f msg/s per publisher", B.o.rate);
-    } else if (B.o.inflight > 0) {
-        (void)snprintf(mode, sizeof mode, "full speed, %u in flight", B.o.inflight);
-    } else {
-        (void)snprintf(mode, sizeof mode, "full speed");
-    }
-    printf("%u feeds, %u publishers, %u subscribers, %s, %s%s, measured %.2f s\n",
-           B.o.feeds, B.n_pub, B.n_sub, xbb_fmt_name(B.o.fmt), mode,
-           B.o.retain ? ", RETAIN=1" : "", win);
-    printf("published  %10.0f msg/s  (%llu in the window, %llu slots skipped)\n", pub_rate,
-           (unsigned long long)(B.win_pub1 - B.win_pub0), (unsigned long long)B.skipped);
-    printf("delivered  %10.0f msg/s  (%llu in the window)\n", deliv_rate,
-           (unsigned long long)B.win_recv);
-    printf("whole run  %llu sent, %llu deliveries expected, %llu received (%.2f %%), "
-           "%llu initial states, %llu without a value, %llu in-flight slots released unseen after 1 s\n",
-           (unsigned long long)B.pub_total, (unsigned long long)expected,
-           (unsigned long long)B.recv_total, pct, (unsigned long long)B.retained,
-           (unsigned long long)B.unparsed, (unsigned long long)B.given_up);
-    printf("latency    p50 %llu us, p99 %llu us, p99.9 %llu us, max %llu us\n",
-           (unsigned long long)p50, (unsigned long long)p99, (unsigned long long)p999,
-           (unsigned long long)B.hist.max);
-    printf("ping       %llu PINGREQ, %llu answered, slowest %llu us\n",
-           (unsigned long long)B.ping_sent, (unsigned long long)B.ping_recv,
-           (unsigned long long)B.ping_max);
-    printf("client     %.0f %% of a core, %llu connections lost\n", cpu,
-           (unsigned long long)B.dead);
-    printf("RESULT pub_rate=%.0f deliv_rate=%.0f p50_us=%llu p99_us=%llu p999_us=%llu "
-           "max_us=%llu sent=%llu expected=%llu received=%llu delivered_pct=%.2f "
-           "retained=%llu unparsed=%llu skipped=%llu lost_conns=%llu pings=%llu "
-           "pongs=%llu ping_max_us=%llu client_cpu_pct=%.0f given_up=%llu\n",
-           pub_rate, deliv_rate, (unsigned long long)p50, (unsigned long long)p99,
-           (unsigned long long)p999, (unsigned long long)B.hist.max,
-           (unsigned long long)B.pub_total, (unsigned long long)expected,
-           (unsigned long long)B.recv_total, pct, (unsigned long long)B.retained,
-           (unsigned long long)B.unparsed, (unsigned long long)B.skipped,
-           (unsigned long long)B.dead, (unsigned long long)B.ping_sent,
-           (unsigned long long)B.ping_recv, (unsigned long long)B.ping_max, cpu,
-           (unsigned long long)B.given_up);
-}
-
 static void finish(void)
 {
     uint64_t now = xbb_now_us();
@@ -779,7 +692,7 @@ int main(int argc, char **argv)
         }
         timeout = advance(xbb_now_us());
     }
-    report();
+    xbb_report(&B);
     finish();
     return 0;
 }
