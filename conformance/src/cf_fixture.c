@@ -62,6 +62,7 @@ static const field fields[] = {
     N(max_inflight_qos2, "64", "the bridge's max-inflight-qos2"),
     N(connect_timeout, "10", "the bridge's connect-timeout in seconds"),
     N(tls_handshake_timeout, "10", "the bridge's tls-handshake-timeout in seconds"),
+    N(max_datapoints, "500", "the bridge's max-datapoints"),
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])

@@ -18,6 +18,7 @@ typedef struct cf_fixture {
   const char *api_base_url, *site_base_url;
   long max_client_id, max_packet_size, max_payload_size, max_topic_length;
   long max_subscriptions, max_inflight_qos2, connect_timeout, tls_handshake_timeout;
+  long max_datapoints;
 } cf_fixture;
 
 extern cf_fixture cf_fx;

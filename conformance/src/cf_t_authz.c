@@ -279,6 +279,47 @@ START_TEST(subscription_keeps_its_key) {
 }
 END_TEST
 
+START_TEST(key_update_rules) {
+  /* A key may name only existing feeds of its owner; such an update changes nothing. */
+  const char *kt = cf_fmt("/v2/keys/%s.json", FX.key_ip);
+  cf_conn *c = cf_client("A", FX.key_master);
+  char *before = cf_sub_state(c, kt);
+  cf_publish(c, kt, cf_fmt("{\"key\":{\"permissions\":[{\"access_methods\":[\"get\"],\"resources\":[{\"feed_id\":%s}]}]}}", FX.feed_other), 1);
+  cf_publish(c, kt, cf_fmt("{\"key\":{\"permissions\":[{\"access_methods\":[\"get\"],\"resources\":[{\"feed_id\":%s}]}]}}", FX.feed_missing), 1);
+  cf_publish(c, kt, "{\"key\":{\"permissions\":[]}}", 1);
+  cf_publish(c, kt, "{\"key\":{\"permissions\":[{\"access_methods\":[\"fly\"]}]}}", 1);
+  cf_publish(c, kt, "{\"key\":{\"expires_at\":\"2000-01-01T00:00:00Z\"}}", 1);
+  cf_publish(c, kt, "{\"key\":{\"permissions\":[{\"access_methods\":[\"get\"],\"source_ip\":\"300.1.1.1\"}]}}", 1);
+  char *after = cf_read(FX.key_master, kt);
+  CF_EXPECT_STR("key_ip after updates naming another user's feed, a missing feed, no permission, a bad method, a past expiry, a bad source_ip",
+                before, after ? after : "(nothing)");
+  /* Another user's master key cannot update the owner's key. */
+  cf_conn *o = cf_client("other", FX.key_other);
+  cf_publish(o, kt, "{\"key\":{\"label\":\"stolen\"}}", 1);
+  after = cf_read(FX.key_master, kt);
+  CF_EXPECT_STR("key_ip after another user's update", before, after ? after : "(nothing)");
+  cf_disconnect(o);
+  cf_disconnect(c);
+}
+END_TEST
+
+START_TEST(feed_creation_needs_unscoped_post) {
+  const char *fl = cf_fmt("/v2/feeds.json?user=%s&per_page=1000", FX.owner_login);
+  char *before = cf_read(FX.key_master, fl);
+  const char *who[] = {FX.key_feed, FX.key_readonly, FX.key_ds, NULL};
+  for (int i = 0; i < 4; i++) {
+    cf_conn *c = cf_client("creator", who[i]);
+    cf_publish(c, "/v2/feeds.json", "{\"title\":\"cf must not exist\"}", 1);
+    cf_disconnect(c);
+  }
+  cf_conn *m = cf_client("master", FX.key_master);
+  cf_publish(m, "/v2/feeds.json", "{\"description\":\"no title\"}", 1); /* title required */
+  cf_disconnect(m);
+  char *after = cf_read(FX.key_master, fl);
+  CF_EXPECT_STR("the owner's feed list after feed creations that must be refused", before ? before : "(nothing)", after ? after : "(nothing)");
+}
+END_TEST
+
 void cf_area_authz(cf_reg *r) {
   CF_ADD(r, denied_reads_deliver_nothing,
          "XB-AUTHZ-6 XB-AUTHZ-8 XB-AUTHZ-11 XB-AUTHZ-12 XB-AUTHZ-13 XB-AUTHZ-15 XB-AUTHZ-16 XB-AUTHZ-18 XB-AUTHZ-20 XB-AUTHZ-25 XB-SUB-4",
@@ -293,6 +334,10 @@ void cf_area_authz(cf_reg *r) {
          "a datastream-scoped key cannot write the feed document");
   CF_ADD(r, scope_is_case_sensitive, "XB-AUTHZ-7",
          "a datastream-scoped key cannot write the same id in another letter case");
+  CF_ADD(r, key_update_rules, "XB-AUTHZ-13 XB-AUTHZ-14 XB-RES-72 XB-RES-73 XB-RES-74 XB-RES-76 XB-RES-79",
+         "key updates naming a foreign or missing feed, no or bad permissions, past expiry, bad source_ip, or by another user change nothing");
+  CF_ADD(r, feed_creation_needs_unscoped_post, "XB-AUTHZ-21 XB-RES-32",
+         "feed creation by scoped, get-only or datastream keys, or without title, creates nothing");
   CF_ADD(r, feed_list_shows_readable_feeds_only, "XB-AUTHZ-22",
          "the feed list holds exactly the feeds the request may read");
   CF_ADD(r, key_list_own_keys_only, "XB-AUTHZ-13 XB-AUTHZ-15 XB-AUTHZ-23 XB-AUTH-18",

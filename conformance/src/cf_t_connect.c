@@ -518,7 +518,7 @@ void cf_area_connect(cf_reg *r) {
          "missing field, trailing byte, string past the end: closed without CONNACK");
   CF_ADD(r, connect_strings_utf8, "XB-MQTT-12 XB-MQTT-13 XB-MQTT-26 XB-ERR-12",
          "ill-formed UTF-8 or U+0000 in client id or user name: closed without CONNACK");
-  CF_ADD(r, keepalive_expiry, "XB-MQTT-37 XB-ERR-25",
+  CF_ADD(r, keepalive_expiry, "XB-MQTT-37 XB-MQTT-24 XB-ERR-25",
          "keep alive 1 s: a silent connection is closed after 1.5 s, not before");
   CF_ADD(r, keepalive_kept_by_packets, "XB-MQTT-37 XB-MQTT-53",
          "keep alive 1 s: PINGREQ every 0.5 s keeps the connection open");

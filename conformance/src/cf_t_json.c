@@ -301,6 +301,155 @@ START_TEST(invalid_json_no_effect) {
 }
 END_TEST
 
+static char *ds_doc(const char *feed, const char *ds) {
+  char *s = cf_read(FX.key_master, cf_fmt("/v2/feeds/%s/datastreams/%s.json", feed, ds));
+  if (s == NULL) cf_fail("nothing delivered for datastream %s of feed %s", ds, feed);
+  return s;
+}
+
+static void expect_member(const char *doc, const char *member, const char *why) {
+  if (strstr(doc, member) == NULL) cf_fail("%s\n  expected member: %s\n  got: %s", why, member, doc);
+}
+
+START_TEST(min_max_tracking) {
+  const char *t = cf_fmt("/v2/feeds/%s/datastreams/%s.json", FX.feed_private, FX.ds_private2);
+  cf_conn *c = cf_client("A", FX.key_master);
+  cf_publish(c, t, "{\"max_value\":\"\",\"min_value\":\"\",\"current_value\":\"on\"}", 1);
+  char *s = ds_doc(FX.feed_private, FX.ds_private2);
+  if (strstr(s, "max_value") != NULL || strstr(s, "min_value") != NULL)
+    cf_fail("empty max_value/min_value unset them and a non-numeric value sets neither (XB-RES-57, XB-RES-56)\n  got: %s", s);
+  static const struct {
+    const char *in, *max, *min;
+  } steps[] = {{"25.0", "25.0", "25.0"}, {"25", "25.0", "25.0"}, {"\"3.5e1\"", "3.5e1", "25.0"},
+               {"\"00010\"", "3.5e1", "00010"}, {"\"on\"", "3.5e1", "00010"}, {"\"1e999\"", "3.5e1", "00010"},
+               {"\"0x10\"", "3.5e1", "00010"}, {"\"-.5\"", "3.5e1", "-.5"}, {"\"+1E+2\"", "+1E+2", "-.5"}};
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+    cf_publish(c, t, cf_fmt("{\"current_value\":%s}", steps[i].in), 1);
+    s = ds_doc(FX.feed_private, FX.ds_private2);
+    expect_member(s, cf_fmt("\"max_value\":\"%s\",\"min_value\":\"%s\"", steps[i].max, steps[i].min),
+                  cf_fmt("after writing %s, max/min must be compared as numbers, equal values keep the stored text, non-numbers ignored", steps[i].in));
+  }
+  cf_publish(c, t, "{\"max_value\":\"100\",\"current_value\":\"150\"}", 1);
+  s = ds_doc(FX.feed_private, FX.ds_private2);
+  expect_member(s, "\"max_value\":\"150\"", "an explicit max_value is applied first, then the written value updates it (XB-RES-57)");
+  cf_disconnect(c);
+}
+END_TEST
+
+START_TEST(one_datapoint_per_instant) {
+  const char *b = cf_fmt("/v2/feeds/%s/datastreams/%s/datapoints", FX.feed_private, FX.ds_private2);
+  cf_conn *c = cf_client("A", FX.key_master);
+  char *v1 = cf_uvalue("p"), *v2 = cf_uvalue("p"), *v3 = cf_uvalue("p");
+  cf_publish(c, cf_fmt("%s.json", b),
+             cf_fmt("{\"datapoints\":[{\"at\":\"2013-04-23T11:00:00Z\",\"value\":\"%s\"},"
+                    "{\"at\":\"2013-04-23T12:00:00+01:00\",\"value\":\"%s\"}]}", v1, v2), 1);
+  char *s = cf_read(FX.key_master, cf_fmt("%s/2013-04-23T11:00:00Z.json", b));
+  CF_EXPECT_STR("two values for one instant in one request: the later wins",
+                cf_fmt("{\"value\":\"%s\",\"at\":\"2013-04-23T11:00:00.000000Z\"}", v2), s ? s : "(nothing)");
+  cf_publish(c, cf_fmt("%s.json", b), cf_fmt("{\"datapoints\":[{\"at\":\"2013-04-23T11:00:00.000Z\",\"value\":\"%s\"}]}", v3), 1);
+  s = cf_read(FX.key_master, cf_fmt("%s/2013-04-23T11:00:00Z.json", b));
+  CF_EXPECT_STR("a later write at the same instant replaces the value",
+                cf_fmt("{\"value\":\"%s\",\"at\":\"2013-04-23T11:00:00.000000Z\"}", v3), s ? s : "(nothing)");
+  s = cf_read(FX.key_master, cf_fmt("%s.json?start=2013-04-23T11:00:00Z&end=2013-04-23T11:00:00Z", cf_fmt("/v2/feeds/%s/datastreams/%s", FX.feed_private, FX.ds_private2)));
+  if (s == NULL || strstr(s, cf_fmt("\"datapoints\":[{\"value\":\"%s\",\"at\":\"2013-04-23T11:00:00.000000Z\"}]", v3)) == NULL)
+    cf_fail("the instant must hold exactly one datapoint\n  got: %s", s ? s : "(nothing)");
+  /* A datapoint PUT never creates one. */
+  cf_publish(c, cf_fmt("%s/1999-01-01T00:00:00Z.json", b), "{\"value\":\"x\"}", 1);
+  s = cf_read(FX.key_master, cf_fmt("%s/1999-01-01T00:00:00Z.json", b));
+  if (s != NULL) cf_fail("a PUT of a missing datapoint must not create it (XB-RES-65)\n  got: %s", s);
+  cf_disconnect(c);
+}
+END_TEST
+
+START_TEST(invalid_feed_writes_no_effect) {
+  const char *ft = cf_fmt("/v2/feeds/%s.json", FX.feed_private);
+  cf_conn *o = cf_client("observer", FX.key_master);
+  cf_conn *w = cf_client("writer", FX.key_master);
+  (void)cf_sub_state(o, ft);
+  cf_publish(w, ft, cf_fmt("{\"description\":\"%s\"}", cf_uvalue("ctl")), 1); /* control */
+  cf_pkt p;
+  cf_expect_delivery(o, ft, 0, &p, "after a valid feed write (control)");
+  cf_pkt_free(&p);
+  char *before = cf_read(FX.key_master, ft);
+  static char tags[2000];
+  size_t k = (size_t)snprintf(tags, sizeof tags, "{\"tags\":[");
+  for (int i = 0; i < 33; i++) k += (size_t)snprintf(tags + k, sizeof tags - k, "%s\"t%d\"", i ? "," : "", i);
+  snprintf(tags + k, sizeof tags - k, "]}");
+  const char *bad[] = {
+      "{\"title\":\"\"}", "{\"title\":null}", "{\"title\":[\"x\"]}", "{\"private\":\"TRUE\"}",
+      "{\"private\":1}", "{\"website\":\"ftp://example.org\"}", "{\"website\":\"http://\"}",
+      "{\"email\":\"no-at-sign\"}", "{\"email\":\"a@b@c\"}", "{\"location\":{\"lat\":91}}",
+      "{\"location\":{\"lon\":\"-180.5\"}}", "{\"location\":{\"lat\":\"abc\"}}",
+      "{\"location\":{\"disposition\":\"Fixed\"}}", "{\"location\":{\"exposure\":\"outside\"}}",
+      tags, cf_fmt("{\"tags\":[\"%065d\"]}", 0), "{\"datastreams\":[{\"current_value\":\"1\"}]}",
+      "{\"datastreams\":[{\"id\":\"bad id\"}]}", "{\"datastreams\":[{\"id\":-1}]}", "[]",
+      "{\"datastreams\":{\"id\":\"x\"}}", "{\"description\":\"ok\",\"title\":\"\"}",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    cf_publish(w, ft, bad[i], 1);
+    cf_expect_nothing(o, cf_fmt("after the invalid feed write %s", bad[i]));
+  }
+  /* Creating a datastream that exists is a conflict. */
+  const char *coll = cf_fmt("/v2/feeds/%s/datastreams.json", FX.feed_private);
+  cf_publish(w, coll, cf_fmt("{\"datastreams\":[{\"id\":\"%s\",\"current_value\":\"dup\"}]}", FX.ds_private2), 1);
+  cf_expect_nothing(o, "after a datastreams POST of an existing id");
+  char *after = cf_read(FX.key_master, ft);
+  CF_EXPECT_STR("the feed after invalid writes", before, after ? after : "(nothing)");
+  cf_disconnect(w);
+  cf_disconnect(o);
+}
+END_TEST
+
+START_TEST(ignored_attributes) {
+  const char *ft = cf_fmt("/v2/feeds/%s.json", FX.feed_private);
+  char *before = cf_read(FX.key_master, ft);
+  char *created = before ? cf_json_str(before, "created") : NULL;
+  cf_conn *c = cf_client("A", FX.key_master);
+  char *v = cf_uvalue("desc");
+  cf_publish(c, ft, cf_fmt("{\"id\":999,\"feed\":\"x\",\"status\":\"frozen\",\"created\":\"2000-01-01T00:00:00Z\","
+                           "\"updated\":\"2000-01-01T00:00:00Z\",\"creator\":\"x\",\"version\":\"1.0.0\",\"user\":{\"login\":\"x\"},"
+                           "\"unknown\":{\"a\":[1,{\"b\":null}]},\"auto_feed_url\":\"http://example.org\",\"product_id\":\"p\","
+                           "\"location\":{\"waypoints\":[{\"at\":\"2013-01-01T00:00:00Z\",\"lat\":1,\"lon\":1}]},"
+                           "\"description\":\"%s\"}", v), 1);
+  char *s = cf_read(FX.key_master, ft);
+  if (s == NULL) cf_fail("nothing delivered for %s", ft);
+  expect_member(s, cf_fmt("{\"id\":%s,", FX.feed_private), "id is read-only");
+  expect_member(s, "\"status\":\"live\"", "status is computed (live after a write)");
+  expect_member(s, cf_fmt("\"description\":\"%s\"", v), "the description of the write is applied");
+  expect_member(s, cf_fmt("\"created\":\"%s\"", created ? created : "?"), "created never changes");
+  if (strstr(s, "auto_feed_url") || strstr(s, "product_id") || strstr(s, "unknown") || strstr(s, "waypoints"))
+    cf_fail("unknown, unsupported and read-only members must be ignored\n  got: %s", s);
+  cf_disconnect(c);
+}
+END_TEST
+
+START_TEST(request_time_once) {
+  const char *ft = cf_fmt("/v2/feeds/%s.json", FX.feed_private);
+  cf_conn *c = cf_client("A", FX.key_master);
+  char *b1 = cf_read(FX.key_master, ft);
+  cf_publish(c, ft, cf_fmt("{\"datastreams\":[{\"id\":\"%s\",\"current_value\":\"%s\"},{\"id\":\"%s\",\"current_value\":\"%s\"}]}",
+                           FX.ds_private, cf_uvalue("t"), FX.ds_private2, cf_uvalue("t")), 1);
+  char *s = cf_read(FX.key_master, ft);
+  char *updated = s ? cf_json_str(s, "updated") : NULL;
+  char *a1 = cf_json_str(ds_doc(FX.feed_private, FX.ds_private), "at");
+  char *a2 = cf_json_str(ds_doc(FX.feed_private, FX.ds_private2), "at");
+  if (updated == NULL || a1 == NULL || a2 == NULL || strcmp(updated, a1) != 0 || strcmp(a1, a2) != 0)
+    cf_fail("one request has one request time: both values' at and the feed's updated must be equal (XB-RES-8, XB-RES-35)\n"
+            "  updated: %s\n  at 1: %s\n  at 2: %s", updated ? updated : "?", a1 ? a1 : "?", a2 ? a2 : "?");
+  char *u0 = b1 ? cf_json_str(b1, "updated") : NULL;
+  if (u0 == NULL || strcmp(u0, updated) >= 0) cf_fail("updated must move forward with a write\n  before: %s\n  after: %s", u0 ? u0 : "?", updated);
+  /* An at without current_value is ignored. */
+  cf_publish(c, cf_fmt("/v2/feeds/%s/datastreams/%s.json", FX.feed_private, FX.ds_private), "{\"at\":\"2013-01-01T00:00:00Z\"}", 1);
+  char *a3 = cf_json_str(ds_doc(FX.feed_private, FX.ds_private), "at");
+  if (a3 == NULL || strcmp(a3, a1) != 0) cf_fail("an at without current_value must be ignored (XB-RES-54)\n  before: %s\n  after: %s", a1, a3 ? a3 : "?");
+  cf_publish(c, ft, "{}", 1);
+  char *u2 = cf_json_str(cf_read(FX.key_master, ft), "updated");
+  if (u2 == NULL || strcmp(updated, u2) >= 0)
+    cf_fail("an empty feed write {} must still set updated (XB-RES-35)\n  before: %s\n  after: %s", updated, u2 ? u2 : "?");
+  cf_disconnect(c);
+}
+END_TEST
+
 void cf_area_json(cf_reg *r) {
   CF_ADD(r, datastream_canonical, "XB-JSON-1 XB-JSON-2 XB-JSON-5 XB-JSON-7 XB-JSON-12 XB-RES-7 XB-RES-53 XB-RES-57",
          "datastream read: exact compact JSON, member order, strings, 6-digit UTC timestamps");
@@ -330,6 +479,17 @@ void cf_area_json(cf_reg *r) {
          "a write changes only what it names; tag cleaning; empty tags and unit remove them");
   CF_ADD(r, write_back_read, "XB-JSON-42 XB-SUB-11",
          "a datastream's representation published back changes nothing");
+  CF_ADD(r, min_max_tracking, "XB-RES-9 XB-RES-55 XB-RES-56 XB-RES-57",
+         "max/min follow numeric values by value, keep equal text, ignore non-numbers; explicit values first");
+  CF_ADD(r, one_datapoint_per_instant, "XB-RES-61 XB-RES-62 XB-RES-65 XB-JSON-37 XB-JSON-38",
+         "one datapoint per instant, the last value wins; a datapoint PUT never creates");
+  CF_ADD(r, invalid_feed_writes_no_effect,
+         "XB-RES-10 XB-RES-11 XB-RES-12 XB-RES-14 XB-RES-19 XB-RES-39 XB-RES-40 XB-RES-43 XB-RES-48 XB-RES-50 XB-JSON-30 XB-JSON-33 XB-JSON-36",
+         "23 invalid feed writes (title, private, URLs, email, location, tags, datastream ids, conflict) change nothing");
+  CF_ADD(r, ignored_attributes, "XB-RES-17 XB-RES-18 XB-RES-34 XB-RES-42 XB-RES-46 XB-JSON-32",
+         "read-only, unknown and unsupported members are ignored; created never changes");
+  CF_ADD(r, request_time_once, "XB-RES-8 XB-RES-35 XB-RES-54",
+         "one request time for every value of a request and the feed's updated; {} still updates");
   CF_ADD(r, malformed_json_no_effect, "XB-JSON-19 XB-JSON-20 XB-JSON-21 XB-JSON-22 XB-JSON-23 XB-JSON-24 XB-RES-22 XB-ERR-42 XB-MAP-11 XB-MAP-16",
          "29 malformed JSON payloads: acknowledged, no change, no notification");
   CF_ADD(r, invalid_json_no_effect, "XB-JSON-28 XB-JSON-29 XB-JSON-30 XB-JSON-31 XB-JSON-34 XB-RES-3 XB-RES-5 XB-RES-6 XB-RES-20 XB-ERR-43",

@@ -190,10 +190,44 @@ START_TEST(connect_timeout) {
 }
 END_TEST
 
+/* n datapoints, one second apart from 2013-04-22T00:00:00Z, all with value v. */
+static char *points(size_t n, const char *v) {
+  cf_buf b = {0};
+  cf_buf_put(&b, "{\"datapoints\":[", 15);
+  for (size_t i = 0; i < n; i++) {
+    char *e = cf_fmt("%s{\"at\":\"2013-04-22T%02zu:%02zu:%02zuZ\",\"value\":\"%s\"}", i ? "," : "", i / 3600,
+                     i / 60 % 60, i % 60, v);
+    cf_buf_put(&b, e, strlen(e));
+  }
+  cf_buf_put(&b, "]}", 2);
+  return (char *)b.p;
+}
+
+START_TEST(datapoints_per_request_limit) {
+  size_t max = (size_t)FX.max_datapoints;
+  const char *dp = cf_fmt("/v2/feeds/%s/datastreams/%s/datapoints", FX.feed_private, FX.ds_private2);
+  const char *first = cf_fmt("%s/2013-04-22T00:00:00Z.json", dp);
+  cf_conn *c = cf_client("A", FX.key_master);
+  char *v = cf_uvalue("over");
+  char *body = points(max + 1, v);
+  if (strlen(body) > (size_t)FX.max_payload_size) cf_fail("max_datapoints + 1 points do not fit max_payload_size; test needs a smaller limit");
+  cf_publish(c, cf_fmt("%s.json", dp), body, 1);
+  char *s = cf_read(FX.key_master, first);
+  if (s != NULL && strstr(s, v) != NULL)
+    cf_fail("a write of %zu datapoints (beyond max-datapoints) must store nothing\n  got for its first point: %s", max + 1, s);
+  v = cf_uvalue("at");
+  cf_publish(c, cf_fmt("%s.json", dp), points(max, v), 1);
+  s = cf_read(FX.key_master, first);
+  if (s == NULL || strstr(s, v) == NULL)
+    cf_fail("a write of %zu datapoints (the limit) must be stored\n  got for its first point: %s", max, s ? s : "(nothing)");
+  cf_disconnect(c);
+}
+END_TEST
+
 void cf_area_limits(cf_reg *r) {
   CF_ADD(r, topic_length_limit, "XB-TOPIC-1 XB-ERR-32 XB-LIM-9 XB-TOPIC-28",
          "a filter of max-topic-length bytes is served, one byte longer gets nothing");
-  CF_ADD(r, payload_size_limit, "XB-LIM-2 XB-ERR-38 XB-LIM-9",
+  CF_ADD(r, payload_size_limit, "XB-LIM-2 XB-ERR-38 XB-LIM-9 XB-JSON-25",
          "a payload of max-payload-size bytes is executed, one byte more dropped (still acknowledged)");
   CF_ADD(r, packet_size_limit, "XB-MQTT-5 XB-LIM-1 XB-ERR-8",
          "a packet of max-packet-size bytes is served; a larger one closes at its header, before or after CONNACK");
@@ -201,6 +235,8 @@ void cf_area_limits(cf_reg *r) {
          "beyond max-subscriptions: SUBACK 00, not recorded; replacements allowed; UNSUBSCRIBE frees a place");
   CF_ADD(r, inflight_qos2_limit, "XB-LIM-6 XB-ERR-28",
          "one more QoS 2 PUBLISH than max-inflight-qos2 awaiting PUBREL closes the connection");
+  CF_ADD(r, datapoints_per_request_limit, "XB-LIM-8 XB-RES-63 XB-ERR-44 XB-RES-64",
+         "max-datapoints values in one write are stored, one more and nothing is");
   CF_ADD(r, connect_timeout, "XB-MQTT-17 XB-ERR-23",
          "no complete CONNECT within connect-timeout: closed without CONNACK, not earlier");
 }

@@ -206,7 +206,7 @@ void cf_area_qos(cf_reg *r) {
          "the writer's PUBREC precedes the notification its write causes");
   CF_ADD(r, suback_grants_qos0_deliveries_qos0, "XB-MQTT-49 XB-MAP-21 XB-SUB-16 XB-MQTT-44",
          "QoS 1 and 2 requested: SUBACK grants 00, every delivery QoS 0 without packet id");
-  CF_ADD(r, acknowledged_whatever_the_outcome, "XB-MAP-16 XB-AUTHZ-25 XB-TOPIC-34 XB-AUTH-12",
+  CF_ADD(r, acknowledged_whatever_the_outcome, "XB-MAP-16 XB-AUTHZ-25 XB-TOPIC-34 XB-AUTH-12 XB-MAP-14 XB-ERR-4",
          "denied, anonymous, missing, malformed, invalid, non-API, query, bad-format PUBLISH at QoS 1 and 2 acknowledged");
   CF_ADD(r, retain_flag_ignored, "XB-MAP-19",
          "RETAIN=1 on PUBLISH: executed as any write, nothing stored, zero length removes nothing");

@@ -378,7 +378,7 @@ void cf_area_topics(cf_reg *r) {
          "malformed, unknown, repeated, misplaced or out-of-range query parameters: nothing delivered");
   CF_ADD(r, bad_format_or_method_filters, "XB-TOPIC-14 XB-MAP-5 XB-RES-25 XB-ERR-36 XB-ERR-37 XB-SUB-7",
          "CSV for keys, users, triggers, feed list; a read of a datastreams collection: nothing delivered");
-  CF_ADD(r, rejected_publish_topics, "XB-TOPIC-15 XB-TOPIC-34 XB-TOPIC-11 XB-MAP-16 XB-ERR-34 XB-ERR-35",
+  CF_ADD(r, rejected_publish_topics, "XB-TOPIC-15 XB-TOPIC-34 XB-TOPIC-11 XB-MAP-16 XB-ERR-34 XB-ERR-35 XB-RES-24",
          "PUBLISH to rejected topics is acknowledged, changes nothing, notifies nobody");
   CF_ADD(r, publish_forms, "XB-MAP-3 XB-TOPIC-7 XB-TOPIC-12 XB-RES-64 XB-RES-65 XB-AUTH-9",
          "datastream PUT, feed PUT, datapoints POST, datapoint PUT through each topic form change the value");

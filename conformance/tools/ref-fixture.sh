@@ -82,5 +82,6 @@ max_subscriptions = 64
 max_inflight_qos2 = 64
 connect_timeout = 10
 tls_handshake_timeout = 10
+max_datapoints = 500
 FIXTURE
 echo "ref-fixture: $out written for store $db"
