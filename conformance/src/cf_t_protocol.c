@@ -80,6 +80,25 @@ START_TEST(bad_remaining_length) {
 }
 END_TEST
 
+START_TEST(framing_errors_detected_early) {
+  /* Only the bytes up to the one that reveals the error are sent: the bridge must not
+   * wait for more before closing. */
+  const bad cases[] = {
+      B("a lone first byte of reserved type 0", 0x00),
+      B("a lone first byte of reserved type 15", 0xf0),
+      B("a lone first byte of type CONNACK", 0x20),
+      B("a lone first byte PINGREQ with flags 0001", 0xc1),
+      B("a lone first byte PUBLISH with QoS 3", 0x36),
+      B("a lone first byte PUBLISH with DUP and QoS 0", 0x38),
+      B("a fourth remaining-length byte with its continuation bit", 0x30, 0xff, 0xff, 0xff, 0xff),
+      B("PUBACK header with remaining length 3, body not sent", 0x40, 0x03),
+      B("PINGREQ header with remaining length 1, body not sent", 0xc0, 0x01),
+      B("a non-minimal remaining length 80 00, nothing after", 0x30, 0x80, 0x00),
+  };
+  violations(cases, sizeof cases / sizeof cases[0]);
+}
+END_TEST
+
 START_TEST(bad_publish_body) {
   const bad cases[] = {
       B("a PUBLISH topic length running past the packet", 0x30, 0x03, 0x00, 0x05, 'c'),
@@ -230,6 +249,8 @@ void cf_area_protocol(cf_reg *r) {
          "wrong fixed-header flags, PUBLISH QoS 3, DUP with QoS 0 close the connection");
   CF_ADD(r, bad_remaining_length, "XB-MQTT-1 XB-MQTT-2 XB-MQTT-3 XB-MQTT-10 XB-ERR-7 XB-ERR-11",
          "5-byte or non-minimal remaining lengths, wrong fixed lengths close the connection");
+  CF_ADD(r, framing_errors_detected_early, "XB-MQTT-4 XB-MQTT-2 XB-MQTT-3 XB-MQTT-6 XB-MQTT-7 XB-MQTT-8 XB-MQTT-9 XB-MQTT-10",
+         "a framing error closes the connection at the byte that reveals it, without waiting for more");
   CF_ADD(r, bad_publish_body, "XB-MQTT-11 XB-MQTT-12 XB-MQTT-13 XB-MQTT-38 XB-MQTT-39 XB-ERR-12 XB-ERR-13 XB-ERR-26",
          "PUBLISH with a truncated, empty, ill-formed or wildcard topic or packet id 0 closes the connection");
   CF_ADD(r, bad_subscribe_body, "XB-MQTT-45 XB-MQTT-46 XB-MQTT-47 XB-MQTT-51 XB-ERR-27 XB-ERR-13",
