@@ -63,11 +63,11 @@ if [ -z "$port" ]; then
   stop_bridge
   exit 2
 fi
-echo "conform-ref: reference bridge pid $pid on 127.0.0.1:$port, store $db"
+echo "conform-ref: reference bridge pid $pid on 127.0.0.1:$port, store $db" >&2
 
 rc=0
 for run in $(seq 1 "$runs"); do
-  [ "$runs" -gt 1 ] && echo "conform-ref: run $run of $runs"
+  [ "$runs" -gt 1 ] && echo "conform-ref: run $run of $runs" >&2
   "$XB_BUILD/xbconform" --host 127.0.0.1 --port "$port" --fixture "$fx" "$@"
   st=$?
   [ $st -eq 0 ] || rc=$st
@@ -82,6 +82,6 @@ fi
 if [ $rc -eq 0 ]; then
   rm -rf "$tmp"
 else
-  echo "conform-ref: kept store, fixture and bridge log in $tmp"
+  echo "conform-ref: kept store, fixture and bridge log in $tmp" >&2
 fi
 exit $rc
