@@ -324,7 +324,9 @@ int main(int argc, char **argv) {
   SRunner *sr = srunner_create(NULL);
   const char *nofork = getenv("CK_FORK");
   srunner_set_fork_status(sr, nofork != NULL && strcmp(nofork, "no") == 0 ? CK_NOFORK : CK_FORK);
-  double per_test = 10.0 + 6.0 * cf_timeout_ms / 1000.0;
+  /* Room for several packet waits plus the longest timeout a test waits for on purpose. */
+  double per_test = 10.0 + 6.0 * cf_timeout_ms / 1000.0 + (double)cf_fx.connect_timeout +
+                    (double)cf_fx.tls_handshake_timeout;
   for (size_t a = 0; a < NAREAS; a++) {
     Suite *s = NULL;
     for (size_t i = 0; i < reg.n; i++) {
