@@ -77,6 +77,8 @@ static void xb_xml_push(xb_xml_node *t, size_t n, size_t len, uint16_t type, siz
     assigns t[e].next, t[e].vlen;
     ensures xb_xml_nodes_ok(t, n, len);
     ensures t[e].next == n;
+    ensures t[e].type == \old(t[e].type) && t[e].depth == \old(t[e].depth)
+            && t[e].parent == \old(t[e].parent);
 */
 static void xb_xml_close(xb_xml_node *t, size_t n, size_t len, size_t e, size_t end)
 {
@@ -137,8 +139,10 @@ typedef struct {
     requires e < n <= cap && w < len;
     requires xb_xml_nodes_ok(t, n, len);
     requires t[e].type == XB_XML_ELEMENT && t[e].depth <= XB_XML_MAX_DEPTH;
-    assigns t[n];
+    assigns t[n .. cap - 1];
     ensures xb_xml_nodes_ok(t, \result.n, len);
+    ensures t[e].type == \old(t[e].type) && t[e].depth == \old(t[e].depth)
+            && t[e].parent == \old(t[e].parent);
     ensures n <= \result.n <= cap;
     ensures \result.st == XB_XML_OK ==> \result.n == n + 1 && w < \result.q <= len;
     ensures \result.st != XB_XML_OK ==> \result.err <= len;
@@ -226,6 +230,7 @@ static xb_xml_cur xb_xml_start_tag(const uint8_t *in, size_t len, xb_xml_node *t
           loop invariant nattr <= XB_XML_MAX_ATTRS;
           loop invariant xb_xml_nodes_ok(t, n, len);
           loop invariant t[e].type == XB_XML_ELEMENT && t[e].depth == d;
+          loop invariant t[e].parent == c.cur;
           loop invariant d == c.depth + 1;
           loop invariant s == XB_XML_OK || err <= len;
           loop invariant done ==> s == XB_XML_OK;
@@ -275,6 +280,9 @@ static xb_xml_cur xb_xml_start_tag(const uint8_t *in, size_t len, xb_xml_node *t
         c.pos = q;
         if (empty) {
           xb_xml_close(t, n, len, e, q);
+          /* the enclosing element is untouched: nodes_ok at e says so */
+          /*@ assert c.cur != XB_XML_NONE ==>
+                t[c.cur].type == XB_XML_ELEMENT && t[c.cur].depth == c.depth; */
           if (c.cur == XB_XML_NONE) {
             c.root_done = true;
           }
@@ -430,6 +438,8 @@ static xb_xml_cur xb_xml_chars(const uint8_t *in, size_t len, xb_xml_node *t, si
     } else {
       xb_xml_push(t, c.n, len, XB_XML_TEXT, p, end - p, p, end - p, c.cur,
                   (uint16_t)(c.depth + 1u));
+      /* the open element is untouched: nodes_ok at the new node says so */
+      /*@ assert t[c.cur].type == XB_XML_ELEMENT && t[c.cur].depth == c.depth; */
       c.n++;
       c.pos = end;
     }
