@@ -6,6 +6,60 @@
 #include "topic/xb_topic_int.h"
 
 
+/*
+ * How the proof is organised: the parsers below return their findings as values
+ * (head_r, path_r, tail_r) and never write to the result; xb_topic_parse_api writes
+ * every field of *out once, in straight-line code, after all decisions are taken. WP
+ * then resolves each read of *out in the postcondition against those writes.
+ */
+
+/* Key and version (XB-TOPIC-6, 7). */
+typedef struct {
+  xb_topic_status st;
+  size_t key_len; /* 0: no prefix key */
+  uint8_t version;
+  size_t voff;    /* where "v1/" or "v2/" starts */
+} head_r;
+
+/* The resource path (XB-TOPIC-8..11). */
+typedef struct {
+  xb_topic_status st;
+  xb_topic_resource res;
+  size_t end;           /* first byte after the path */
+  xb_topic_span feed;   /* FEED .. DATAPOINT */
+  uint32_t feed_id;
+  xb_topic_span ds;     /* DATASTREAM .. DATAPOINT */
+  xb_topic_span ts;     /* DATAPOINT */
+  int64_t ts_us;
+  xb_topic_span id;     /* KEY: api-key, USER: login, TRIGGER: digits */
+  uint32_t trigger_id;  /* TRIGGER */
+} path_r;
+
+/* Format suffix and query start (XB-TOPIC-12, 14, 15). */
+typedef struct {
+  xb_topic_status st;
+  xb_topic_format format;
+  bool given;
+  bool has_query;
+  size_t qoff, qlen;    /* the bytes after '?'; {0, 0} without */
+} tail_r;
+
+/* The path predicates of xb_topic_int.h over a path_r r of a path starting at po. */
+#define R_SHAPE(r, ver)                                                                \
+  (0 <= (r).res < XB_TOPIC_RESOURCE_COUNT &&                                           \
+   ((ver) == 1 ==> ((r).res == XB_TOPIC_FEED || (r).res == XB_TOPIC_DATASTREAM)))
+#define R_FEED(t, r, po)                                                               \
+  xb_feed_v(t, (r).res, po, (r).end, (r).feed.off, (r).feed.len, (r).feed_id)
+#define R_DS(t, r) xb_ds_v(t, (r).res, (r).feed.off + (r).feed.len, (r).end, (r).ds.off, (r).ds.len)
+#define R_TS(t, r)                                                                     \
+  xb_ts_v(t, (r).res, (r).ds.off + (r).ds.len, (r).end, (r).ts.off, (r).ts.len, (r).ts_us)
+#define R_NAMED(t, r, po)                                                              \
+  xb_named_v(t, (r).res, po, (r).end, (r).id.off, (r).id.len, (r).id.off, (r).id.len,  \
+             (r).trigger_id, (r).id.off, (r).id.len)
+#define R_OK(t, len, r, po, p, ver)                                                    \
+  ((p) <= (r).end <= (len) && xb_seg_end(t, len, (r).end) && R_SHAPE(r, ver) &&          \
+   R_FEED(t, r, po) && R_DS(t, r) && R_TS(t, r) && R_NAMED(t, r, po))
+
 /*@ requires \valid_read(t + (0 .. len - 1));
     requires p <= len;
     assigns \nothing;
@@ -16,369 +70,305 @@ static bool seg_end(const uint8_t *t, size_t len, size_t p)
   return p == len || t[p] == '.' || t[p] == '?';
 }
 
-/* Every field zero, so fields a resource does not use read as absent. */
-/*@ requires \valid(out);
-    assigns *out;
+/*@ assigns \nothing;
+    ensures \result <==> xb_is_collection(r);
 */
-static void clear(xb_topic *out)
+static bool is_collection(xb_topic_resource r)
 {
+  return r == XB_TOPIC_FEEDS || r == XB_TOPIC_DATASTREAMS || r == XB_TOPIC_DATAPOINTS ||
+         r == XB_TOPIC_KEYS || r == XB_TOPIC_TRIGGERS || r == XB_TOPIC_USERS;
+}
+
+/* A path_r with status st, ending at p, and nothing found. */
+/*@ assigns \nothing;
+    ensures \result.st == st && \result.end == p && \result.res == XB_TOPIC_FEEDS;
+*/
+static path_r no_path(xb_topic_status st, size_t p)
+{
+  path_r r;
   xb_topic_span none = {0, 0};
-  out->key = none;
-  out->version = 0;
-  out->path = none;
-  out->resource = XB_TOPIC_FEEDS;
-  out->collection = false;
-  out->feed_id = 0;
-  out->feed = none;
-  out->ds = none;
-  out->ts = none;
-  out->ts_us = 0;
-  out->key_id = none;
-  out->trigger_id = 0;
-  out->trigger = none;
-  out->login = none;
-  out->format = XB_TOPIC_JSON;
-  out->format_explicit = false;
-  out->has_query = false;
-  out->query = none;
+  r.st = st;
+  r.res = XB_TOPIC_FEEDS;
+  r.end = p;
+  r.feed = none;
+  r.feed_id = 0;
+  r.ds = none;
+  r.ts = none;
+  r.ts_us = 0;
+  r.id = none;
+  r.trigger_id = 0;
+  return r;
 }
 
-/* The resource and whether PUBLISH on it creates (XB-MAP-3). */
-/*@ requires \valid(out);
-    requires 0 <= r < XB_TOPIC_RESOURCE_COUNT;
-    assigns out->resource, out->collection;
-    ensures out->resource == r;
-    ensures out->collection <==> xb_is_collection(r);
+/* key-topic / plain-topic up to the version (XB-TOPIC-6, 7). */
+/*@ requires \valid_read(t + (0 .. len - 1));
+    assigns \nothing;
+    ensures \result.st == XB_TOPIC_OK || \result.st == XB_TOPIC_EMPTY
+         || \result.st == XB_TOPIC_BAD_KEY || \result.st == XB_TOPIC_BAD_VERSION;
+    ensures \result.st == XB_TOPIC_OK ==>
+              xb_head_v(t, len, \result.version, 0, \result.key_len, \result.voff);
 */
-static void set_resource(xb_topic *out, xb_topic_resource r)
+static head_r head(const uint8_t *t, size_t len)
 {
-  out->resource = r;
-  out->collection = r == XB_TOPIC_FEEDS || r == XB_TOPIC_DATASTREAMS ||
-                    r == XB_TOPIC_DATAPOINTS || r == XB_TOPIC_KEYS ||
-                    r == XB_TOPIC_TRIGGERS || r == XB_TOPIC_USERS;
-}
-
-/*
- * key-topic / plain-topic up to the version (XB-TOPIC-6, 7): sets key, version and
- * path.off (the 'v' of "v1/" or "v2/").
- */
-/*@ requires \valid_read(t + (0 .. len - 1)) && len >= 1;
-    requires \valid(out) && \separated(out, t + (0 .. len - 1));
-    assigns out->key, out->version, out->path;
-    ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_KEY
-         || \result == XB_TOPIC_BAD_VERSION;
-    ensures \result == XB_TOPIC_OK ==> xb_head_ok(t, len, out) && out->path.len == 0;
-*/
-static xb_topic_status prefix(const uint8_t *t, size_t len, xb_topic *out)
-{
-  xb_topic_status st = XB_TOPIC_OK;
-  size_t v = 0, klen = 0;
-  uint8_t ver = 0;
-  if (t[0] == '/') {
-    v = 1;
+  head_r h = {XB_TOPIC_OK, 0, 0, 0};
+  if (len == 0) {
+    h.st = XB_TOPIC_EMPTY;
+  } else if (t[0] == '/') {
+    h.voff = 1;
   } else {
     size_t e = xb_topic_scan_word(t, len, 0);
     if (e >= XB_TOPIC_KEY_MIN && e <= XB_TOPIC_KEY_MAX && e < len && t[e] == '/') {
-      klen = e;
-      v = e + 1;
+      h.key_len = e;
+      h.voff = e + 1;
     } else if (!xb_topic_lit(t, len, 0, "v1/", 3) && !xb_topic_lit(t, len, 0, "v2/", 3)) {
-      st = XB_TOPIC_BAD_KEY; /* neither "/", a version nor api-key "/" */
+      h.st = XB_TOPIC_BAD_KEY; /* neither "/", a version nor api-key "/" */
     }
   }
-  if (st == XB_TOPIC_OK) {
-    if (xb_topic_lit(t, len, v, "v1/", 3))
-      ver = 1;
-    else if (xb_topic_lit(t, len, v, "v2/", 3))
-      ver = 2;
+  if (h.st == XB_TOPIC_OK) {
+    if (xb_topic_lit(t, len, h.voff, "v1/", 3))
+      h.version = 1;
+    else if (xb_topic_lit(t, len, h.voff, "v2/", 3))
+      h.version = 2;
     else
-      st = XB_TOPIC_BAD_VERSION; /* "/v3/...", "//v2/...", "KEY//v2/..." */
+      h.st = XB_TOPIC_BAD_VERSION; /* "/v3/...", "//v2/...", "KEY//v2/..." */
   }
-  out->key.off = 0;
-  out->key.len = klen;
-  out->version = ver;
-  out->path.off = v;
-  out->path.len = 0;
-  return st;
+  return h;
 }
 
 /*
  * After "/datastreams/": ds-id [ "/datapoints" [ "/" timestamp ] ] (datapoints: v2
- * only). p is the first byte of the ds-id; the feed is already set. Sets path.len.
+ * only). p is the first byte of the ds-id; the feed id was t[fo .. fo+fl-1].
  */
 /*@ requires \valid_read(t + (0 .. len - 1));
-    requires \valid(out) && \separated(out, t + (0 .. len - 1));
-    requires p <= len;
-    requires out->version == 1 || out->version == 2;
-    requires out->path.off < p;
-    requires xb_span_in(out->feed, out->path.off, p - 1);
-    requires xb_id(t, out->feed.off, out->feed.len, out->feed_id);
-    assigns out->resource, out->collection, out->ds, out->ts, out->ts_us, out->path.len;
-    ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_ID
-         || \result == XB_TOPIC_UNKNOWN_RESOURCE || \result == XB_TOPIC_BAD_TIMESTAMP;
-    ensures \result == XB_TOPIC_OK ==>
-              p <= out->path.off + out->path.len <= len
-              && xb_seg_end(t, len, out->path.off + out->path.len);
-    ensures \result == XB_TOPIC_OK ==> xb_res_shape(out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_feed(t, out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_ds(t, out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_ts(t, out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_named(t, out);
+    requires po < p <= len;
+    requires ver == 1 || ver == 2;
+    requires po <= fo && fo + fl < p;
+    requires xb_id(t, fo, fl, fid);
+    assigns \nothing;
+    ensures \result.st == XB_TOPIC_OK || \result.st == XB_TOPIC_BAD_ID
+         || \result.st == XB_TOPIC_UNKNOWN_RESOURCE || \result.st == XB_TOPIC_BAD_TIMESTAMP;
+    ensures \result.st == XB_TOPIC_OK ==> R_OK(t, len, \result, po, p, ver);
 */
-static xb_topic_status path_ds(const uint8_t *t, size_t len, size_t p, xb_topic *out)
+static path_r path_ds(const uint8_t *t, size_t len, size_t po, size_t p, uint8_t ver,
+                      size_t fo, size_t fl, uint32_t fid)
 {
-  xb_topic_status st = XB_TOPIC_OK;
+  path_r r = no_path(XB_TOPIC_OK, p);
   size_t e = xb_topic_scan_word(t, len, p);
+  (void)po; /* the lower bound of the spans in the contract */
+  r.feed.off = fo;
+  r.feed.len = fl;
+  r.feed_id = fid;
+  r.ds.off = p;
+  r.ds.len = e - p;
   if (e == p || e - p > XB_TOPIC_DSID_MAX) {
-    st = XB_TOPIC_BAD_ID; /* empty ("datastreams/"), too long, or a byte outside id-char */
+    r.st = XB_TOPIC_BAD_ID; /* empty ("datastreams/"), too long, or a byte outside id-char */
   } else if (seg_end(t, len, e)) {
-    out->ds.off = p;
-    out->ds.len = e - p;
-    out->path.len = e - out->path.off;
-    set_resource(out, XB_TOPIC_DATASTREAM);
+    r.res = XB_TOPIC_DATASTREAM;
+    r.end = e;
   } else if (t[e] != '/') {
-    st = XB_TOPIC_BAD_ID;
-  } else if (out->version == 1 || !xb_topic_lit(t, len, e + 1, "datapoints", 10)) {
-    st = XB_TOPIC_UNKNOWN_RESOURCE;
+    r.st = XB_TOPIC_BAD_ID;
+  } else if (ver == 1 || !xb_topic_lit(t, len, e + 1, "datapoints", 10)) {
+    r.st = XB_TOPIC_UNKNOWN_RESOURCE;
   } else if (seg_end(t, len, e + 11)) {
-    out->ds.off = p;
-    out->ds.len = e - p;
-    out->path.len = e + 11 - out->path.off;
-    set_resource(out, XB_TOPIC_DATAPOINTS);
+    r.res = XB_TOPIC_DATAPOINTS;
+    r.end = e + 11;
   } else if (t[e + 11] != '/') {
-    st = XB_TOPIC_UNKNOWN_RESOURCE;
+    r.st = XB_TOPIC_UNKNOWN_RESOURCE;
   } else {
     size_t te = e + 12;
     int64_t us = 0;
     if (xb_topic_timestamp(t, len, e + 12, &te, &us) && seg_end(t, len, te)) {
-      out->ds.off = p;
-      out->ds.len = e - p;
-      out->ts.off = e + 12;
-      out->ts.len = te - (e + 12);
-      out->ts_us = us;
-      out->path.len = te - out->path.off;
-      set_resource(out, XB_TOPIC_DATAPOINT);
+      r.res = XB_TOPIC_DATAPOINT;
+      r.ts.off = e + 12;
+      r.ts.len = te - (e + 12);
+      r.ts_us = us;
+      r.end = te;
     } else {
-      st = XB_TOPIC_BAD_TIMESTAMP;
+      r.st = XB_TOPIC_BAD_TIMESTAMP;
     }
   }
-  return st;
+  return r;
 }
 
 /*
  * After "feeds": [ "/" feed-id [ "/datastreams" [ "/" ds-id ... ] ] ] for v2,
- * "/" feed-id [ "/datastreams/" ds-id ] for v1 (XB-TOPIC-8, 11). Sets path.len.
+ * "/" feed-id [ "/datastreams/" ds-id ] for v1 (XB-TOPIC-8, 11).
  */
 /*@ requires \valid_read(t + (0 .. len - 1));
-    requires \valid(out) && \separated(out, t + (0 .. len - 1));
-    requires out->path.off < p <= len;
-    requires out->version == 1 || out->version == 2;
-    assigns out->resource, out->collection, out->feed, out->feed_id, out->ds, out->ts,
-            out->ts_us, out->path.len;
-    ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_ID
-         || \result == XB_TOPIC_UNKNOWN_RESOURCE || \result == XB_TOPIC_BAD_TIMESTAMP;
-    ensures \result == XB_TOPIC_OK ==>
-              p <= out->path.off + out->path.len <= len
-              && xb_seg_end(t, len, out->path.off + out->path.len);
-    ensures \result == XB_TOPIC_OK ==> xb_res_shape(out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_feed(t, out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_ds(t, out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_ts(t, out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_named(t, out);
+    requires po < p <= len;
+    requires ver == 1 || ver == 2;
+    assigns \nothing;
+    ensures \result.st == XB_TOPIC_OK || \result.st == XB_TOPIC_BAD_ID
+         || \result.st == XB_TOPIC_UNKNOWN_RESOURCE || \result.st == XB_TOPIC_BAD_TIMESTAMP;
+    ensures \result.st == XB_TOPIC_OK ==> R_OK(t, len, \result, po, p, ver);
 */
-static xb_topic_status path_feeds(const uint8_t *t, size_t len, size_t p, xb_topic *out)
+static path_r path_feeds(const uint8_t *t, size_t len, size_t po, size_t p, uint8_t ver)
 {
-  xb_topic_status st = XB_TOPIC_OK;
+  path_r r = no_path(XB_TOPIC_OK, p);
   size_t e = p;
   uint32_t id = 0;
   if (seg_end(t, len, p)) {
-    if (out->version == 2) {
-      out->path.len = p - out->path.off;
-      set_resource(out, XB_TOPIC_FEEDS);
-    } else {
-      st = XB_TOPIC_UNKNOWN_RESOURCE; /* v1 has no feed list */
-    }
+    if (ver == 2)
+      r.res = XB_TOPIC_FEEDS;
+    else
+      r.st = XB_TOPIC_UNKNOWN_RESOURCE; /* v1 has no feed list */
   } else if (t[p] != '/') {
-    st = XB_TOPIC_UNKNOWN_RESOURCE; /* "feedsX" */
+    r.st = XB_TOPIC_UNKNOWN_RESOURCE; /* "feedsX" */
   } else if (!xb_topic_num(t, len, p + 1, XB_TOPIC_ID_MAX, &e, &id)) {
-    st = XB_TOPIC_BAD_ID; /* empty, leading zero, not a digit */
+    r.st = XB_TOPIC_BAD_ID; /* empty, leading zero, not a digit */
   } else if (seg_end(t, len, e)) {
-    out->feed.off = p + 1;
-    out->feed.len = e - (p + 1);
-    out->feed_id = id;
-    out->path.len = e - out->path.off;
-    set_resource(out, XB_TOPIC_FEED);
+    r.res = XB_TOPIC_FEED;
+    r.feed.off = p + 1;
+    r.feed.len = e - (p + 1);
+    r.feed_id = id;
+    r.end = e;
   } else if (t[e] != '/') {
-    st = XB_TOPIC_BAD_ID; /* "504x", or beyond 2147483647 */
+    r.st = XB_TOPIC_BAD_ID; /* "504x", or beyond 2147483647 */
   } else if (!xb_topic_lit(t, len, e + 1, "datastreams", 11)) {
-    st = XB_TOPIC_UNKNOWN_RESOURCE;
+    r.st = XB_TOPIC_UNKNOWN_RESOURCE;
   } else if (seg_end(t, len, e + 12)) {
-    if (out->version == 2) {
-      out->feed.off = p + 1;
-      out->feed.len = e - (p + 1);
-      out->feed_id = id;
-      out->path.len = e + 12 - out->path.off;
-      set_resource(out, XB_TOPIC_DATASTREAMS);
+    if (ver == 2) {
+      r.res = XB_TOPIC_DATASTREAMS;
+      r.feed.off = p + 1;
+      r.feed.len = e - (p + 1);
+      r.feed_id = id;
+      r.end = e + 12;
     } else {
-      st = XB_TOPIC_UNKNOWN_RESOURCE;
+      r.st = XB_TOPIC_UNKNOWN_RESOURCE;
     }
   } else if (t[e + 12] != '/') {
-    st = XB_TOPIC_UNKNOWN_RESOURCE;
+    r.st = XB_TOPIC_UNKNOWN_RESOURCE;
   } else {
-    out->feed.off = p + 1;
-    out->feed.len = e - (p + 1);
-    out->feed_id = id;
-    st = path_ds(t, len, e + 13, out);
+    r = path_ds(t, len, po, e + 13, ver, p + 1, e - (p + 1), id);
   }
-  return st;
+  return r;
 }
 
 /*
  * After "keys", "users" or "triggers": the collection, or "/" and its one id
- * (api-key, login, trigger-id). Sets path.len.
+ * (api-key, login, trigger-id).
  */
 /*@ requires \valid_read(t + (0 .. len - 1));
-    requires \valid(out) && \separated(out, t + (0 .. len - 1));
-    requires out->path.off < p <= len;
-    requires out->version == 2;
+    requires po < p <= len;
     requires coll == XB_TOPIC_KEYS || coll == XB_TOPIC_TRIGGERS || coll == XB_TOPIC_USERS;
-    assigns out->resource, out->collection, out->key_id, out->login, out->trigger,
-            out->trigger_id, out->path.len;
-    ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_ID
-         || \result == XB_TOPIC_UNKNOWN_RESOURCE;
-    ensures \result == XB_TOPIC_OK ==>
-              p <= out->path.off + out->path.len <= len
-              && xb_seg_end(t, len, out->path.off + out->path.len);
-    ensures \result == XB_TOPIC_OK ==> xb_res_shape(out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_feed(t, out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_ds(t, out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_ts(t, out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_named(t, out);
+    assigns \nothing;
+    ensures \result.st == XB_TOPIC_OK || \result.st == XB_TOPIC_BAD_ID
+         || \result.st == XB_TOPIC_UNKNOWN_RESOURCE;
+    ensures \result.st == XB_TOPIC_OK ==> R_OK(t, len, \result, po, p, 2);
 */
-static xb_topic_status path_named(const uint8_t *t, size_t len, size_t p,
-                                  xb_topic_resource coll, xb_topic *out)
+static path_r path_named(const uint8_t *t, size_t len, size_t po, size_t p,
+                         xb_topic_resource coll)
 {
-  xb_topic_status st = XB_TOPIC_OK;
+  path_r r = no_path(XB_TOPIC_OK, p);
+  (void)po; /* the lower bound of the spans in the contract */
   if (seg_end(t, len, p)) {
-    out->path.len = p - out->path.off;
-    set_resource(out, coll);
+    r.res = coll;
   } else if (t[p] != '/') {
-    st = XB_TOPIC_UNKNOWN_RESOURCE; /* "keysX" */
+    r.st = XB_TOPIC_UNKNOWN_RESOURCE; /* "keysX" */
   } else if (coll == XB_TOPIC_TRIGGERS) {
     size_t e = p + 1;
     uint32_t id = 0;
     if (xb_topic_num(t, len, p + 1, XB_TOPIC_ID_MAX, &e, &id) && seg_end(t, len, e)) {
-      out->trigger.off = p + 1;
-      out->trigger.len = e - (p + 1);
-      out->trigger_id = id;
-      out->path.len = e - out->path.off;
-      set_resource(out, XB_TOPIC_TRIGGER);
+      r.res = XB_TOPIC_TRIGGER;
+      r.id.off = p + 1;
+      r.id.len = e - (p + 1);
+      r.trigger_id = id;
+      r.end = e;
     } else {
-      st = XB_TOPIC_BAD_ID;
+      r.st = XB_TOPIC_BAD_ID;
     }
   } else {
     size_t e = xb_topic_scan_word(t, len, p + 1), n = e - (p + 1);
+    r.id.off = p + 1;
+    r.id.len = n;
     if (!seg_end(t, len, e)) {
-      st = XB_TOPIC_BAD_ID; /* a byte outside id-char, or a further segment */
+      r.st = XB_TOPIC_BAD_ID; /* a byte outside id-char, or a further segment */
     } else if (coll == XB_TOPIC_KEYS && n >= XB_TOPIC_KEY_MIN && n <= XB_TOPIC_KEY_MAX) {
-      out->key_id.off = p + 1;
-      out->key_id.len = n;
-      out->path.len = e - out->path.off;
-      set_resource(out, XB_TOPIC_KEY);
+      r.res = XB_TOPIC_KEY;
+      r.end = e;
     } else if (coll == XB_TOPIC_USERS && n >= 1 && n <= XB_TOPIC_LOGIN_MAX) {
-      out->login.off = p + 1;
-      out->login.len = n;
-      out->path.len = e - out->path.off;
-      set_resource(out, XB_TOPIC_USER);
+      r.res = XB_TOPIC_USER;
+      r.end = e;
     } else {
-      st = XB_TOPIC_BAD_ID; /* length outside api-key / login */
+      r.st = XB_TOPIC_BAD_ID; /* length outside api-key / login */
     }
   }
-  return st;
+  return r;
 }
 
-/* v2-path / v1-path after "vN/". Sets path.len. */
+/* v2-path / v1-path, starting at p (just after the "vN/" that starts at po). */
 /*@ requires \valid_read(t + (0 .. len - 1));
-    requires \valid(out) && \separated(out, t + (0 .. len - 1));
-    requires out->path.off + 3 <= len;
-    requires out->version == 1 || out->version == 2;
-    assigns out->resource, out->collection, out->feed, out->feed_id, out->ds, out->ts,
-            out->ts_us, out->key_id, out->login, out->trigger, out->trigger_id,
-            out->path.len;
-    ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_ID
-         || \result == XB_TOPIC_UNKNOWN_RESOURCE || \result == XB_TOPIC_BAD_TIMESTAMP;
-    ensures \result == XB_TOPIC_OK ==>
-              out->path.off + out->path.len <= len
-              && xb_seg_end(t, len, out->path.off + out->path.len);
-    ensures \result == XB_TOPIC_OK ==> xb_res_shape(out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_feed(t, out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_ds(t, out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_ts(t, out);
-    ensures \result == XB_TOPIC_OK ==> xb_res_named(t, out);
+    requires po < p <= len;
+    requires ver == 1 || ver == 2;
+    assigns \nothing;
+    ensures \result.st == XB_TOPIC_OK || \result.st == XB_TOPIC_BAD_ID
+         || \result.st == XB_TOPIC_UNKNOWN_RESOURCE || \result.st == XB_TOPIC_BAD_TIMESTAMP;
+    ensures \result.st == XB_TOPIC_OK ==> R_OK(t, len, \result, po, p, ver);
 */
-static xb_topic_status path(const uint8_t *t, size_t len, xb_topic *out)
+static path_r path(const uint8_t *t, size_t len, size_t po, size_t p, uint8_t ver)
 {
-  xb_topic_status st = XB_TOPIC_UNKNOWN_RESOURCE;
-  size_t p = out->path.off + 3;
+  path_r r = no_path(XB_TOPIC_UNKNOWN_RESOURCE, p);
   if (xb_topic_lit(t, len, p, "feeds", 5))
-    st = path_feeds(t, len, p + 5, out);
-  else if (out->version == 2 && xb_topic_lit(t, len, p, "keys", 4))
-    st = path_named(t, len, p + 4, XB_TOPIC_KEYS, out);
-  else if (out->version == 2 && xb_topic_lit(t, len, p, "triggers", 8))
-    st = path_named(t, len, p + 8, XB_TOPIC_TRIGGERS, out);
-  else if (out->version == 2 && xb_topic_lit(t, len, p, "users", 5))
-    st = path_named(t, len, p + 5, XB_TOPIC_USERS, out);
-  return st;
+    r = path_feeds(t, len, po, p + 5, ver);
+  else if (ver == 2 && xb_topic_lit(t, len, p, "keys", 4))
+    r = path_named(t, len, po, p + 4, XB_TOPIC_KEYS);
+  else if (ver == 2 && xb_topic_lit(t, len, p, "triggers", 8))
+    r = path_named(t, len, po, p + 8, XB_TOPIC_TRIGGERS);
+  else if (ver == 2 && xb_topic_lit(t, len, p, "users", 5))
+    r = path_named(t, len, po, p + 5, XB_TOPIC_USERS);
+  return r;
 }
 
 /*
- * [ format ] [ "?" ] after the path (XB-TOPIC-12), then the format defined for the
- * resource (XB-TOPIC-14) and no query on v1 (XB-TOPIC-15).
+ * [ format ] [ "?" ... ] at p, where the path of res ended (XB-TOPIC-12); then the
+ * format defined for the resource (XB-TOPIC-14) and no query on v1 (XB-TOPIC-15).
  */
 /*@ requires \valid_read(t + (0 .. len - 1));
-    requires \valid(out) && \separated(out, t + (0 .. len - 1));
-    requires out->path.off + out->path.len <= len;
-    requires xb_seg_end(t, len, out->path.off + out->path.len);
-    requires out->version == 1 || out->version == 2;
-    assigns out->format, out->format_explicit, out->has_query, out->query;
-    ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_SUFFIX
-         || \result == XB_TOPIC_BAD_FORMAT || \result == XB_TOPIC_BAD_QUERY;
-    ensures \result == XB_TOPIC_OK || \result == XB_TOPIC_BAD_QUERY ==> xb_tail_ok(len, out);
-    ensures \result == XB_TOPIC_OK && out->has_query ==> out->version == 2;
+    requires p <= len && xb_seg_end(t, len, p);
+    requires ver == 1 || ver == 2;
+    requires 0 <= res < XB_TOPIC_RESOURCE_COUNT;
+    assigns \nothing;
+    ensures \result.st == XB_TOPIC_OK || \result.st == XB_TOPIC_BAD_SUFFIX
+         || \result.st == XB_TOPIC_BAD_FORMAT || \result.st == XB_TOPIC_BAD_QUERY;
+    ensures \result.qoff <= len;
+    ensures \result.st == XB_TOPIC_OK || \result.st == XB_TOPIC_BAD_QUERY ==>
+              xb_tail_v(len, res, ver, \result.format, \result.given, p, \result.has_query,
+                        \result.qoff, \result.qlen);
+    ensures \result.st == XB_TOPIC_OK && \result.has_query ==> ver == 2;
 */
-static xb_topic_status suffix(const uint8_t *t, size_t len, xb_topic *out)
+static tail_r tail(const uint8_t *t, size_t len, size_t p, xb_topic_resource res,
+                   uint8_t ver)
 {
-  xb_topic_status st = XB_TOPIC_OK;
-  size_t p = out->path.off + out->path.len, q = p;
-  xb_topic_format f = XB_TOPIC_JSON;
-  bool given = false;
+  tail_r r = {XB_TOPIC_OK, XB_TOPIC_JSON, false, false, 0, 0};
+  size_t q = p;
   if (p < len && t[p] == '.') {
-    given = true;
+    r.given = true;
     if (xb_topic_lit(t, len, p + 1, "json", 4)) {
       q = p + 5;
     } else if (xb_topic_lit(t, len, p + 1, "xml", 3)) {
-      f = XB_TOPIC_XML;
+      r.format = XB_TOPIC_XML;
       q = p + 4;
     } else if (xb_topic_lit(t, len, p + 1, "csv", 3)) {
-      f = XB_TOPIC_CSV;
+      r.format = XB_TOPIC_CSV;
       q = p + 4;
     } else {
-      st = XB_TOPIC_BAD_SUFFIX; /* ".png", ".JSON", "." */
+      r.st = XB_TOPIC_BAD_SUFFIX; /* ".png", ".JSON", "." */
     }
-    if (st == XB_TOPIC_OK && q < len && t[q] != '?')
-      st = XB_TOPIC_BAD_SUFFIX; /* ".jsonp", ".json.json", ".json/..." */
+    if (r.st == XB_TOPIC_OK && q < len && t[q] != '?')
+      r.st = XB_TOPIC_BAD_SUFFIX; /* ".jsonp", ".json.json", ".json/..." */
   }
-  if (st == XB_TOPIC_OK && out->version == 1 && f != XB_TOPIC_CSV)
-    st = XB_TOPIC_BAD_SUFFIX; /* v1-url ends in ".csv" */
-  if (st == XB_TOPIC_OK && !xb_topic_format_allowed(out->resource, f))
-    st = XB_TOPIC_BAD_FORMAT; /* XB-TOPIC-14: e.g. /v2/keys.csv */
-  if (st == XB_TOPIC_OK && q < len && out->version == 1)
-    st = XB_TOPIC_BAD_QUERY; /* XB-TOPIC-15: v1-url has no query */
-  out->format = f;
-  out->format_explicit = given;
-  out->has_query = q < len;
-  out->query.off = q < len ? q + 1 : 0;
-  out->query.len = q < len ? len - (q + 1) : 0;
-  return st;
+  if (r.st == XB_TOPIC_OK && ver == 1 && r.format != XB_TOPIC_CSV)
+    r.st = XB_TOPIC_BAD_SUFFIX; /* v1-url ends in ".csv" */
+  if (r.st == XB_TOPIC_OK && !xb_topic_format_allowed(res, r.format))
+    r.st = XB_TOPIC_BAD_FORMAT; /* XB-TOPIC-14: e.g. /v2/keys.csv */
+  if (r.st == XB_TOPIC_OK && q < len) {
+    r.has_query = true;
+    r.qoff = q + 1;
+    r.qlen = len - (q + 1);
+    if (ver == 1)
+      r.st = XB_TOPIC_BAD_QUERY; /* XB-TOPIC-15: v1-url has no query */
+  }
+  return r;
 }
 
 /*@ assigns \nothing;
@@ -413,39 +403,65 @@ static bool has_wildcard(const uint8_t *t, size_t len)
     requires out == \null || \valid(out);
     requires t == \null || out == \null || \separated(out, t + (0 .. len - 1));
     assigns *out;
-    ensures \result == XB_TOPIC_OK ==> t != \null && out != \null;
-    ensures \result == XB_TOPIC_OK ==>
-              xb_path_ok(t, len, out) && xb_query_ok(t, &out->params, out->query.off, len);
-    ensures \result == XB_TOPIC_OK && !out->has_query ==> xb_no_params(&out->params);
-    ensures XB_TOPIC_BAD_QUERY <= \result <= XB_TOPIC_PARAM_CONFLICT ==>
-              t != \null && out != \null && xb_path_ok(t, len, out);
     ensures 0 <= \result < XB_TOPIC_STATUS_COUNT;
     ensures \result != XB_TOPIC_TOO_LONG && \result != XB_TOPIC_WILDCARD;
+    behavior null:
+      assumes t == \null || out == \null;
+      ensures \result == XB_TOPIC_BAD_ARG;
+    behavior parse:
+      assumes t != \null && out != \null;
+      ensures \result == XB_TOPIC_OK ==>
+                XB_PATH_OK(t, len, out) && xb_query_ok(t, &out->params, out->query.off, len);
+      ensures \result == XB_TOPIC_OK && !out->has_query ==> xb_no_params(&out->params);
+      ensures XB_TOPIC_BAD_QUERY <= \result <= XB_TOPIC_PARAM_CONFLICT ==>
+                XB_PATH_OK(t, len, out);
+    complete behaviors;
+    disjoint behaviors;
 */
 xb_topic_status xb_topic_parse_api(const uint8_t *t, size_t len, xb_topic *out)
 {
-  xb_topic_status st = XB_TOPIC_OK;
-  if (t == NULL || out == NULL) {
-    st = XB_TOPIC_BAD_ARG;
-  } else if (len == 0) {
-    st = XB_TOPIC_EMPTY;
-  } else {
-    clear(out);
-    st = prefix(t, len, out);
-    if (st == XB_TOPIC_OK) {
-      st = path(t, len, out);
-      /*@ assert st == XB_TOPIC_OK ==> xb_head_ok(t, len, out); */
-    }
-    if (st == XB_TOPIC_OK) {
-      st = suffix(t, len, out);
-      /*@ assert st == XB_TOPIC_OK || st == XB_TOPIC_BAD_QUERY ==>
-                   xb_head_ok(t, len, out) && xb_res_ok(t, out); */
-    }
-    if (st == XB_TOPIC_OK) {
-      size_t qoff = out->query.off;
-      st = xb_topic_parse_query(t, len, out->has_query, qoff, out->resource, &out->params);
-      /*@ assert xb_path_ok(t, len, out) && out->query.off == qoff; */
-    }
+  xb_topic_status st = XB_TOPIC_BAD_ARG, qst = XB_TOPIC_OK;
+  if (t != NULL && out != NULL) {
+    xb_topic_span none = {0, 0};
+    head_r h = head(t, len);
+    path_r r = no_path(h.st, h.voff);
+    tail_r q = {XB_TOPIC_OK, XB_TOPIC_JSON, false, false, 0, 0};
+    if (h.st == XB_TOPIC_OK)
+      r = path(t, len, h.voff, h.voff + 3, h.version);
+    if (r.st == XB_TOPIC_OK)
+      q = tail(t, len, r.end, r.res, h.version);
+    else
+      q.st = r.st;
+    st = q.st;
+    /* Every field written once, whatever the outcome (XB-TOPIC-3: on a not-api-topic
+       status the fields are meaningless, but defined). */
+    out->key.off = 0;
+    out->key.len = h.key_len;
+    out->version = h.version;
+    out->path.off = h.voff;
+    out->path.len = r.end >= h.voff ? r.end - h.voff : 0;
+    out->resource = r.res;
+    out->collection = is_collection(r.res);
+    out->feed = r.feed;
+    out->feed_id = r.feed_id;
+    out->ds = r.ds;
+    out->ts = r.ts;
+    out->ts_us = r.ts_us;
+    out->key_id = r.res == XB_TOPIC_KEY ? r.id : none;
+    out->login = r.res == XB_TOPIC_USER ? r.id : none;
+    out->trigger = r.res == XB_TOPIC_TRIGGER ? r.id : none;
+    out->trigger_id = r.trigger_id;
+    out->format = q.format;
+    out->format_explicit = q.given;
+    out->has_query = q.has_query;
+    out->query.off = q.qoff;
+    out->query.len = q.qlen;
+    /* Always called, so the slots are defined: without a query (or on an earlier
+       failure) it only clears them. */
+    qst = xb_topic_parse_query(t, len, st == XB_TOPIC_OK && q.has_query, q.qoff, r.res,
+                               &out->params);
+    if (st == XB_TOPIC_OK)
+      st = qst;
   }
   return st;
 }
@@ -454,14 +470,26 @@ xb_topic_status xb_topic_parse_api(const uint8_t *t, size_t len, xb_topic *out)
     requires out == \null || \valid(out);
     requires t == \null || out == \null || \separated(out, t + (0 .. len - 1));
     assigns *out;
-    ensures \result == XB_TOPIC_TOO_LONG <==> t != \null && out != \null && len > max_len;
-    ensures \result == XB_TOPIC_OK ==>
-              t != \null && out != \null && len <= max_len
-              && (\forall integer i; 0 <= i < len ==> t[i] != '+' && t[i] != '#')
-              && xb_path_ok(t, len, out) && xb_query_ok(t, &out->params, out->query.off, len);
-    ensures XB_TOPIC_BAD_QUERY <= \result <= XB_TOPIC_PARAM_CONFLICT ==>
-              t != \null && out != \null && xb_path_ok(t, len, out);
     ensures 0 <= \result < XB_TOPIC_STATUS_COUNT;
+    behavior null:
+      assumes t == \null || out == \null;
+      ensures \result == XB_TOPIC_BAD_ARG;
+    behavior too_long:
+      assumes t != \null && out != \null && len > max_len;
+      ensures \result == XB_TOPIC_TOO_LONG;
+    behavior wildcard:
+      assumes t != \null && out != \null && len <= max_len;
+      assumes \exists integer i; 0 <= i < len && (t[i] == '+' || t[i] == '#');
+      ensures \result == XB_TOPIC_WILDCARD;
+    behavior api:
+      assumes t != \null && out != \null && len <= max_len;
+      assumes \forall integer i; 0 <= i < len ==> t[i] != '+' && t[i] != '#';
+      ensures \result == XB_TOPIC_OK ==>
+                XB_PATH_OK(t, len, out) && xb_query_ok(t, &out->params, out->query.off, len);
+      ensures XB_TOPIC_BAD_QUERY <= \result <= XB_TOPIC_PARAM_CONFLICT ==>
+                XB_PATH_OK(t, len, out);
+    complete behaviors;
+    disjoint behaviors;
 */
 xb_topic_status xb_topic_parse(const uint8_t *t, size_t len, size_t max_len, xb_topic *out)
 {

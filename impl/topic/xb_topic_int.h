@@ -86,62 +86,52 @@
   predicate xb_span_in(xb_topic_span s, integer lo, integer hi) =
     lo <= s.off && s.off + s.len <= hi;
 
-  // The resource, its ids and r->path, in topic order (XB-TOPIC-6..11); in parts so
-  // that each function proves only what it writes.
-  predicate xb_res_shape{L}(xb_topic *r) =
-    0 <= r->resource < XB_TOPIC_RESOURCE_COUNT
-    && (r->collection <==> xb_is_collection(r->resource))
-    && (r->version == 1 ==> (r->resource == XB_TOPIC_FEED || r->resource == XB_TOPIC_DATASTREAM));
+  // The resource, its ids and the path, in topic order (XB-TOPIC-6..11). The predicates
+  // take field values (the XB_* macros below pass them from an xb_topic), so that the
+  // reads happen in the proof goal itself, where WP resolves them through earlier writes.
+  // pe is the end of the path (path.off + path.len).
+  predicate xb_shape_v(integer res, integer coll, integer ver) =
+    0 <= res < XB_TOPIC_RESOURCE_COUNT
+    && (coll != 0 <==> xb_is_collection(res))
+    && (ver == 1 ==> (res == XB_TOPIC_FEED || res == XB_TOPIC_DATASTREAM));
 
-  predicate xb_res_feed{L}(uint8_t *t, xb_topic *r) =
-    xb_has_feed(r->resource) ==>
-      xb_span_in(r->feed, r->path.off, r->path.off + r->path.len)
-      && xb_id(t, r->feed.off, r->feed.len, r->feed_id);
+  predicate xb_feed_v{L}(uint8_t *t, integer res, integer po, integer pe, integer fo,
+                         integer fl, integer fid) =
+    xb_has_feed(res) ==> po <= fo && fo + fl <= pe && xb_id(t, fo, fl, fid);
 
-  predicate xb_res_ds{L}(uint8_t *t, xb_topic *r) =
-    xb_has_ds(r->resource) ==>
-      xb_span_in(r->ds, r->feed.off + r->feed.len + 1, r->path.off + r->path.len)
-      && xb_ds_id(t, r->ds.off, r->ds.len);
+  // fe: end of the feed id
+  predicate xb_ds_v{L}(uint8_t *t, integer res, integer fe, integer pe, integer o,
+                       integer n) =
+    xb_has_ds(res) ==> fe + 1 <= o && o + n <= pe && xb_ds_id(t, o, n);
 
-  predicate xb_res_ts{L}(uint8_t *t, xb_topic *r) =
-    r->resource == XB_TOPIC_DATAPOINT ==>
-      xb_span_in(r->ts, r->ds.off + r->ds.len + 1, r->path.off + r->path.len)
-      && xb_ts(t, r->ts.off, r->ts.len) && 0 <= r->ts_us <= XB_TOPIC_US_MAX;
+  // de: end of the ds-id
+  predicate xb_ts_v{L}(uint8_t *t, integer res, integer de, integer pe, integer o,
+                       integer n, integer us) =
+    res == XB_TOPIC_DATAPOINT ==>
+      de + 1 <= o && o + n <= pe && xb_ts(t, o, n) && 0 <= us <= XB_TOPIC_US_MAX;
 
-  predicate xb_res_named{L}(uint8_t *t, xb_topic *r) =
-    (r->resource == XB_TOPIC_KEY ==>
-       xb_span_in(r->key_id, r->path.off, r->path.off + r->path.len)
-       && xb_api_key(t, r->key_id.off, r->key_id.len))
-    && (r->resource == XB_TOPIC_TRIGGER ==>
-          xb_span_in(r->trigger, r->path.off, r->path.off + r->path.len)
-          && xb_id(t, r->trigger.off, r->trigger.len, r->trigger_id))
-    && (r->resource == XB_TOPIC_USER ==>
-          xb_span_in(r->login, r->path.off, r->path.off + r->path.len)
-          && xb_login(t, r->login.off, r->login.len));
+  predicate xb_named_v{L}(uint8_t *t, integer res, integer po, integer pe, integer ko,
+                          integer kl, integer to, integer tl, integer tid, integer lo,
+                          integer ll) =
+    (res == XB_TOPIC_KEY ==> po <= ko && ko + kl <= pe && xb_api_key(t, ko, kl))
+    && (res == XB_TOPIC_TRIGGER ==> po <= to && to + tl <= pe && xb_id(t, to, tl, tid))
+    && (res == XB_TOPIC_USER ==> po <= lo && lo + ll <= pe && xb_login(t, lo, ll));
 
-  predicate xb_res_ok{L}(uint8_t *t, xb_topic *r) =
-    xb_res_shape(r) && xb_res_feed(t, r) && xb_res_ds(t, r) && xb_res_ts(t, r)
-    && xb_res_named(t, r);
+  // Key and version: api-key "/" or an optional "/", then "v1/" or "v2/" (XB-TOPIC-6, 7);
+  // po: where the version starts.
+  predicate xb_head_v{L}(uint8_t *t, integer len, integer ver, integer ko, integer kl,
+                         integer po) =
+    (ver == 1 || ver == 2) && ko == 0
+    && (kl > 0 ==> xb_api_key(t, 0, kl) && kl < po)
+    && po + 3 <= len;
 
-  // Key and version: api-key "/" or an optional "/", then "v1/" or "v2/" (XB-TOPIC-6, 7).
-  predicate xb_head_ok{L}(uint8_t *t, integer len, xb_topic *r) =
-    (r->version == 1 || r->version == 2)
-    && r->key.off == 0
-    && (r->key.len > 0 ==> xb_api_key(t, 0, r->key.len) && r->key.len < r->path.off)
-    && r->path.off + 3 <= len;
-
-  // The format suffix and the '?' (XB-TOPIC-12, 14).
-  predicate xb_tail_ok{L}(integer len, xb_topic *r) =
-    xb_format_ok(r->resource, r->format)
-    && (r->version == 1 ==> r->format == XB_TOPIC_CSV && r->format_explicit)
-    && (r->has_query ==> r->path.off + r->path.len < r->query.off
-                         && r->query.off + r->query.len == len)
-    && (!r->has_query ==> r->query.off == 0 && r->query.len == 0);
-
-  // Everything before the query (XB-TOPIC-6..14).
-  predicate xb_path_ok{L}(uint8_t *t, integer len, xb_topic *r) =
-    xb_head_ok(t, len, r) && r->path.off + r->path.len <= len && xb_res_ok(t, r)
-    && xb_tail_ok(len, r);
+  // The format suffix and the '?' (XB-TOPIC-12, 14, 15).
+  predicate xb_tail_v(integer len, integer res, integer ver, integer fmt, integer given,
+                      integer pe, integer hq, integer qo, integer ql) =
+    xb_format_ok(res, fmt)
+    && (ver == 1 ==> fmt == XB_TOPIC_CSV && given != 0)
+    && (hq != 0 ==> pe < qo && qo + ql == len)
+    && (hq == 0 ==> qo == 0 && ql == 0);
 
   // A parameter value t[off .. off+n-1] of name k satisfies its rule (§2 values):
   // num is its decoded number, wide its instant / seconds (see xb_topic.h).
@@ -182,6 +172,31 @@
   predicate xb_no_params{L}(xb_topic_params *q) =
     \forall integer k; 0 <= k < XB_TOPIC_P_COUNT ==> !q->slot[k].present;
 */
+
+/* The predicates above applied to the fields of an xb_topic *r (for contracts). */
+#define XB_PEND(r) ((r)->path.off + (r)->path.len)
+#define XB_SHAPE(r) xb_shape_v((r)->resource, (r)->collection, (r)->version)
+#define XB_FEED(t, r)                                                                  \
+  xb_feed_v(t, (r)->resource, (r)->path.off, XB_PEND(r), (r)->feed.off, (r)->feed.len, \
+            (r)->feed_id)
+#define XB_DS(t, r)                                                                     \
+  xb_ds_v(t, (r)->resource, (r)->feed.off + (r)->feed.len, XB_PEND(r), (r)->ds.off,     \
+          (r)->ds.len)
+#define XB_TS(t, r)                                                                   \
+  xb_ts_v(t, (r)->resource, (r)->ds.off + (r)->ds.len, XB_PEND(r), (r)->ts.off,       \
+          (r)->ts.len, (r)->ts_us)
+#define XB_NAMED(t, r)                                                                 \
+  xb_named_v(t, (r)->resource, (r)->path.off, XB_PEND(r), (r)->key_id.off,             \
+             (r)->key_id.len, (r)->trigger.off, (r)->trigger.len, (r)->trigger_id,     \
+             (r)->login.off, (r)->login.len)
+#define XB_RES(t, r) (XB_SHAPE(r) && XB_FEED(t, r) && XB_DS(t, r) && XB_TS(t, r) && XB_NAMED(t, r))
+#define XB_HEAD(t, len, r) xb_head_v(t, len, (r)->version, (r)->key.off, (r)->key.len, (r)->path.off)
+#define XB_TAIL(len, r)                                                                 \
+  xb_tail_v(len, (r)->resource, (r)->version, (r)->format, (r)->format_explicit,        \
+            XB_PEND(r), (r)->has_query, (r)->query.off, (r)->query.len)
+/* Everything before the query (XB-TOPIC-6..14). */
+#define XB_PATH_OK(t, len, r) \
+  (XB_HEAD(t, len, r) && XB_PEND(r) <= (len) && XB_RES(t, r) && XB_TAIL(len, r))
 
 size_t xb_topic_scan_word(const uint8_t *t, size_t len, size_t pos);
 size_t xb_topic_scan_digits(const uint8_t *t, size_t len, size_t pos);
