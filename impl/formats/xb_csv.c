@@ -123,14 +123,14 @@ static size_t xb_csv_u8len(const uint8_t *in, size_t i, size_t len)
   if (b <= 0x7Fu) {
     k = 1;
   } else if (b >= 0xC2u && b <= 0xDFu) {
-    if (i + 1u < len && in[i + 1u] >= 0x80u && in[i + 1u] <= 0xBFu) {
+    if (len - i > 1u && in[i + 1u] >= 0x80u && in[i + 1u] <= 0xBFu) {
       k = 2;
     }
   } else if (b >= 0xE0u && b <= 0xEFu) {
     /* E0: no overlong form; ED: no surrogate */
     uint8_t lo1 = b == 0xE0u ? 0xA0u : 0x80u;
     uint8_t hi1 = b == 0xEDu ? 0x9Fu : 0xBFu;
-    if (i + 2u < len && in[i + 1u] >= lo1 && in[i + 1u] <= hi1 && in[i + 2u] >= 0x80u
+    if (len - i > 2u && in[i + 1u] >= lo1 && in[i + 1u] <= hi1 && in[i + 2u] >= 0x80u
         && in[i + 2u] <= 0xBFu) {
       k = 3;
     }
@@ -138,7 +138,7 @@ static size_t xb_csv_u8len(const uint8_t *in, size_t i, size_t len)
     /* F0: no overlong form; F4: nothing above U+10FFFF */
     uint8_t lo1 = b == 0xF0u ? 0x90u : 0x80u;
     uint8_t hi1 = b == 0xF4u ? 0x8Fu : 0xBFu;
-    if (i + 3u < len && in[i + 1u] >= lo1 && in[i + 1u] <= hi1 && in[i + 2u] >= 0x80u
+    if (len - i > 3u && in[i + 1u] >= lo1 && in[i + 1u] <= hi1 && in[i + 2u] >= 0x80u
         && in[i + 2u] <= 0xBFu && in[i + 3u] >= 0x80u && in[i + 3u] <= 0xBFu) {
       k = 4;
     }
@@ -180,6 +180,7 @@ size_t xb_csv_utf8_prefix(const uint8_t *in, size_t len)
 
 /*@
   requires \valid_read(in + (0 .. off - 1));
+  requires off < SIZE_MAX;
   requires err == \null || \valid(err);
   assigns *err;
   ensures err != \null ==> err->reason == r && err->off == off && 1 <= err->line <= off + 1
@@ -331,6 +332,7 @@ static void xb_csv_scan_field(const uint8_t *in, size_t lo, size_t p, size_t hi,
     loop invariant xb_csv_no_lf(in, p, i);
     loop invariant xb_csv_cur(in, p, i, st, wstart, wend, esc);
     loop invariant stop ==> i < hi;
+    loop invariant bad ==> stop;
     loop invariant stop && bad ==> xb_csv_step(st, in[i]) == 5;
     loop invariant stop && !bad ==> in[i] == 44 && st != 2;
     loop assigns i, st, wstart, wend, esc, stop, bad;
@@ -487,6 +489,8 @@ xb_csv_status xb_csv_split_line(const uint8_t *in, size_t len, size_t lo, size_t
     size_t p = lo;    /* start of the current field */
     size_t n = 0;     /* fields closed */
     /*@ ghost size_t epos = lo; */ /* where the line went wrong */
+    /*@ ghost size_t ea = lo; */   /* the overlong field's written text, ea .. eb-1 */
+    /*@ ghost size_t eb = lo; */
     bool done = false;
     xb_csv_scan sc;
     sc.end = lo;
@@ -521,14 +525,14 @@ xb_csv_status xb_csv_split_line(const uint8_t *in, size_t len, size_t lo, size_t
         (err->reason == XB_CSV_R_TOO_MANY_FIELDS
            && (maxf == 0 || (epos < hi && xb_csv_nsep(in, lo, epos + 1) >= maxf)))
         || (err->reason == XB_CSV_R_FIELD_TOO_LONG
-            && \exists integer a, b; lo <= a < b <= hi && b - a > XB_CSV_MAX_FIELD_BYTES
-                 && !xb_csv_blank(in[a]) && !xb_csv_blank(in[b - 1])
-                 && \forall integer q; a <= q < b ==> !xb_csv_sep(in, lo, q))
+            && lo <= ea < eb <= hi && eb - ea > XB_CSV_MAX_FIELD_BYTES
+            && !xb_csv_blank(in[ea]) && !xb_csv_blank(in[eb - 1])
+            && \forall integer q; ea <= q < eb ==> !xb_csv_sep(in, lo, q))
         || (err->reason == XB_CSV_R_UNTERMINATED && xb_csv_st(in, lo, hi) == 2)
         || ((err->reason == XB_CSV_R_CR || err->reason == XB_CSV_R_LF
              || err->reason == XB_CSV_R_QUOTE_IN_FIELD || err->reason == XB_CSV_R_AFTER_QUOTE)
             && epos < hi && xb_csv_st(in, lo, epos + 1) == 5);
-      loop assigns p, n, epos, done, status, sc, fields[0 .. cap - 1], *err;
+      loop assigns p, n, epos, ea, eb, done, status, sc, fields[0 .. cap - 1], *err;
       loop variant 2 * (hi - p) + (status == XB_CSV_OK && !done ? 1 : 0);
     */
     while (status == XB_CSV_OK && !done) {
@@ -554,6 +558,8 @@ xb_csv_status xb_csv_split_line(const uint8_t *in, size_t len, size_t lo, size_t
       } else if (sc.st != XB_ST_START && sc.wend - sc.wstart > XB_CSV_MAX_FIELD_BYTES) {
         status = XB_CSV_SYNTAX; /* XB-CSV-20 */
         /*@ ghost epos = sc.wstart; */
+        /*@ ghost ea = sc.wstart; */
+        /*@ ghost eb = sc.wend; */
         xb_csv_fail(err, XB_CSV_R_FIELD_TOO_LONG, sc.wstart, line, sc.wstart - lo + 1u);
       } else if (sc.end < hi && n + 1u >= maxf) {
         status = XB_CSV_SYNTAX; /* XB-CSV-20: one field too many */
@@ -573,17 +579,14 @@ xb_csv_status xb_csv_split_line(const uint8_t *in, size_t len, size_t lo, size_t
       /* The verdict holds for the whole line: the error state absorbs (xb_csv_step) and
        * separators only add up. Ghost code, for the proof only. */
       /*@ ghost
-        size_t q = epos + 1u;
-        if (epos >= hi) {
-          q = hi;
-        }
-        /@ loop invariant q <= hi;
-           loop invariant epos < hi ==> epos + 1 <= q;
-           loop invariant (err->reason == XB_CSV_R_CR || err->reason == XB_CSV_R_LF
+        size_t q = lo;
+        /@ loop invariant lo <= q <= hi;
+           loop invariant xb_csv_nsep(in, lo, q) >= 0;
+           loop invariant q > epos && (err->reason == XB_CSV_R_CR || err->reason == XB_CSV_R_LF
                            || err->reason == XB_CSV_R_QUOTE_IN_FIELD
                            || err->reason == XB_CSV_R_AFTER_QUOTE) ==>
                              xb_csv_st(in, lo, q) == 5;
-           loop invariant err->reason == XB_CSV_R_TOO_MANY_FIELDS ==>
+           loop invariant q > epos && err->reason == XB_CSV_R_TOO_MANY_FIELDS && maxf != 0 ==>
                              xb_csv_nsep(in, lo, q) >= maxf;
            loop assigns q;
            loop variant hi - q; @/
@@ -649,7 +652,7 @@ xb_csv_status xb_csv_next_record(const uint8_t *in, size_t len, xb_csv_cursor *c
 {
   xb_csv_status status = XB_CSV_END;
   if (in == NULL || cur == NULL || fields == NULL || rec == NULL || err == NULL
-      || cur->pos > len || cur->line < 1u || cur->line > cur->pos + 1u) {
+      || cur->pos > len || cur->line < 1u || cur->line - 1u > cur->pos) {
     status = XB_CSV_BAD_ARGUMENT;
     xb_csv_fail(err, XB_CSV_R_ARGUMENT, 0, 1, 1);
   } else {
@@ -781,13 +784,13 @@ size_t xb_csv_decoded_size(const uint8_t *in, size_t len, size_t off, size_t n)
   assigns out[0 .. cap - 1];
   ensures \result <= n;
   ensures in != \null && off <= len && n <= len - off ==>
-            \result == xb_csv_dlen(in, off, off + n);
+            \result == xb_csv_dlen{Pre}(in, off, off + n);
   ensures in == \null || off > len || n > len - off ==> \result == 0;
   ensures in != \null && off <= len && n <= len - off
-          && (\forall integer p; off <= p < off + n ==> in[p] != 34) ==>
+          && (\forall integer p; off <= p < off + n ==> \at(in[p], Pre) != 34) ==>
             \result == n
             && (out != \null && n <= cap ==>
-                  \forall integer k; 0 <= k < n ==> out[k] == in[off + k]);
+                  \forall integer k; 0 <= k < n ==> out[k] == \at(in[off + k], Pre));
 */
 size_t xb_csv_decode(const uint8_t *in, size_t len, size_t off, size_t n, uint8_t *out,
                      size_t cap)

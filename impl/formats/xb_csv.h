@@ -147,14 +147,15 @@ typedef struct {
   // xb_csv_st and xb_csv_nsep are defined by primitive recursion on p >= lo (a base
   // case at lo, one step from p to p + 1), so the axioms below are consistent: they
   // describe exactly one function on p >= lo. They are written as an axiomatic rather
-  // than as recursive definitions because the step axiom, guarded by q == p + 1, is
-  // only instantiated for pairs of positions a goal already mentions; a recursive
-  // definition would let the SMT solvers unfold p, p - 1, p - 2, ... without end.
+  // than as recursive definitions because the step axiom, guarded by p < q <= p + 1
+  // (that is q == p + 1, written so that WP keeps q as a variable), is only
+  // instantiated for pairs of positions a goal already mentions; a recursive definition
+  // lets the SMT solvers unfold p, p - 1, p - 2, ... without end.
   axiomatic XbCsvState {
     logic integer xb_csv_st{L}(uint8_t *in, integer lo, integer p) reads in[lo .. p - 1];
     axiom xb_csv_st_lo{L}: \forall uint8_t *in, integer lo; xb_csv_st(in, lo, lo) == 0;
     axiom xb_csv_st_next{L}: \forall uint8_t *in, integer lo, p, q;
-      lo <= p && q == p + 1 ==> xb_csv_st(in, lo, q) == xb_csv_step(xb_csv_st(in, lo, p), in[p]);
+      lo <= p && p < q && q <= p + 1 ==> xb_csv_st(in, lo, q) == xb_csv_step(xb_csv_st(in, lo, p), in[p]);
   }
 
   // A separator: a comma read outside quotes (XB-CSV-17).
@@ -166,7 +167,7 @@ typedef struct {
     logic integer xb_csv_nsep{L}(uint8_t *in, integer lo, integer p) reads in[lo .. p - 1];
     axiom xb_csv_nsep_lo{L}: \forall uint8_t *in, integer lo; xb_csv_nsep(in, lo, lo) == 0;
     axiom xb_csv_nsep_next{L}: \forall uint8_t *in, integer lo, p, q;
-      lo <= p && q == p + 1 ==>
+      lo <= p && p < q && q <= p + 1 ==>
         xb_csv_nsep(in, lo, q) == xb_csv_nsep(in, lo, p)
           + ((in[p] == 44 && xb_csv_st(in, lo, p) != 2 && xb_csv_st(in, lo, p) != 5) ? 1 : 0);
   }
