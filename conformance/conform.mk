@@ -42,7 +42,7 @@ conform: $(BUILD)/xbconform
 	$(BUILD)/xbconform --host $(HOST) --port $(PORT) --fixture $(FIXTURE) \
 	  $(if $(TLS_PORT),--tls-port $(TLS_PORT) --cafile $(CAFILE)) $(CONFORM_ARGS)
 
-conform-ref: $(BUILD)/xbconform $(BUILD)/xbridge $(BUILD)/xbdemo
+conform-ref: $(BUILD)/xbconform $(BUILD)/xbridge $(BUILD)/xbadmin
 	XB_BUILD=$(BUILD) conformance/tools/conform-ref.sh $(CONFORM_ARGS)
 
 conform-list: $(BUILD)/xbconform

@@ -14,7 +14,7 @@ XB_BUILD="${XB_BUILD:-$ROOT/build}"
 export XB_BUILD
 runs="${CONFORM_RUNS:-1}"
 
-for p in xbridge xbdemo xbconform; do
+for p in xbridge xbadmin xbconform; do
   [ -x "$XB_BUILD/$p" ] || { echo "conform-ref: $XB_BUILD/$p is not built" >&2; exit 2; }
 done
 

@@ -52,6 +52,31 @@ dk=$("$A" --db "$db" add-key alice --perm get,put:504:temp@127.0.0.1 --label dev
 [ $rc -eq 2 ]; check "an unknown command is a usage error (status 2)" $?
 "$A" add-feed --help | grep -q 'usage: xbadmin --db PATH add-feed'; check "every command has --help" $?
 
+# XB-SCOPE-20 fixture: everything xbconform needs, in a fresh store, and the file describing it.
+fdb=$dir/fixture.db
+"$A" --db "$fdb" fixture "$dir/fx" >/dev/null; check "fixture provisions a fresh store" $?
+for name in key_master key_readonly key_feed key_ds key_nopriv key_ip key_other key_invalid \
+            feed_public feed_private feed_canon feed_other feed_other_public ds_public \
+            max_packet_size max_datapoints; do
+  grep -Eq "^$name = [^ ]+$" "$dir/fx" || { echo "  missing $name"; false; }
+  check "fixture names $name" $?
+done
+fkey() { sed -n "s/^$1 = //p" "$dir/fx"; }
+fpriv=$(fkey feed_private)
+"$A" --db "$fdb" show cfowner "/v2/feeds/$fpriv.json" | grep -q '"private":"true"'
+check "fixture: feed_private is private" $?
+"$A" --db "$fdb" list-keys cfowner | grep -q "\"$(fkey key_ds)\""
+check "fixture: the datastream-scoped key belongs to the owner" $?
+! grep -q "$(fkey key_invalid)" "$fdb"* 2>/dev/null
+check "fixture: key_invalid is in no store file" $?
+"$A" --db "$fdb" fixture "$dir/fx2" >/dev/null 2>&1; rc=$?
+[ $rc -eq 1 ]; check "XB-SCOPE-20 fixture refuses a store that already holds it (status 1)" $?
+printf 'max-packet-size = 8192\nmax-payload-size = 4096\n' >"$dir/bridge.conf"
+"$A" --db "$dir/fixture3.db" fixture "$dir/fx3" --config "$dir/bridge.conf" >/dev/null
+grep -q '^max_packet_size = 8192$' "$dir/fx3" && grep -q '^max_payload_size = 4096$' "$dir/fx3"; check "XB-SCOPE-20 fixture takes the limits of --config" $?
+"$A" --db "$dir/fixture4.db" fixture "$dir/fx4" --config "$dir/nonexistent" >/dev/null 2>&1; rc=$?
+[ $rc -eq 2 ]; check "XB-SCOPE-20 fixture with an unreadable --config is a usage error (status 2)" $?
+
 # XB-SCOPE-9: while a bridge holds the store, xbadmin refuses with status 1.
 "$B/xbridge" --db "$db" --listen 127.0.0.1:0 2>"$dir/log" &
 bridge=$!
