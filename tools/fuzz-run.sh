@@ -6,11 +6,13 @@
 # Any crash or hang fails the run: the parsers must never crash or hang on any input.
 set -uo pipefail
 target=$1 seconds=$2 mode=${3:-smoke}
-bin=build/fuzz/afl/$target
-cmplog=build/fuzz/cmplog/$target
+# make passes its command-line BUILD=dir in the environment (make BUILD=build-x fuzz ...)
+build=${BUILD:-build}
+bin=$build/fuzz/afl/$target
+cmplog=$build/fuzz/cmplog/$target
 corpus=fuzz/$target/corpus
 dict=fuzz/$target/$target.dict
-out=build/fuzz/out-$mode/$target
+out=$build/fuzz/out-$mode/$target
 [ -x "$bin" ] || { echo "fuzz: $bin not built" >&2; exit 2; }
 [ -d "$corpus" ] || { echo "fuzz: no seed corpus $corpus" >&2; exit 2; }
 rm -rf "$out"; mkdir -p "$out"
@@ -48,12 +50,12 @@ hangs=$(find "$out" -path '*/hangs/id:*' -type f | wc -l)
 echo "fuzz $target ($mode, ${seconds}s): $execs execs, ~$speed execs/s, $paths corpus entries, $crashes crashes, $hangs hangs"
 if [ "$crashes" -gt 0 ] || [ "$hangs" -gt 0 ]; then
   dest=fuzz/regressions/$target
-  [ "$mode" = smoke ] && dest=build/fuzz/findings/$target
+  [ "$mode" = smoke ] && dest=$build/fuzz/findings/$target
   mkdir -p "$dest"
   find "$out" \( -path '*/crashes/id:*' -o -path '*/hangs/id:*' \) -type f | while read -r f; do
     h=$(sha1sum "$f" | cut -c1-12)
     afl-tmin -i "$f" -o "$dest/crash-$h" -- "$bin" >/dev/null 2>&1 || cp "$f" "$dest/crash-$h"
   done
-  echo "fuzz: $target: findings minimised into $dest/ (replay: build/fuzz/replay/$target $dest)" >&2
+  echo "fuzz: $target: findings minimised into $dest/ (replay: $build/fuzz/replay/$target $dest)" >&2
   exit 1
 fi
