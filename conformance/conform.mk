@@ -47,3 +47,9 @@ conform-ref: $(BUILD)/xbconform $(BUILD)/xbridge $(BUILD)/xbadmin
 
 conform-list: $(BUILD)/xbconform
 	@$(BUILD)/xbconform --list
+
+# Seeded faults (conformance/mutants.txt): each must make the suite fail (issue #8).
+.PHONY: conform-mutants
+conform-mutants: $(BUILD)/libxb.a $(BUILD)/xbridge $(BUILD)/xbadmin $(BUILD)/xbconform
+	@XB_BUILD=$(BUILD) XB_CC="$(CC)" XB_CFLAGS="-Iimpl $(CFLAGS_REL)" XB_LDLIBS="$(LDLIBS_XB)" \
+	  conformance/tools/conform-mutants.sh $(CONFORM_ARGS)

@@ -108,6 +108,9 @@ static int xb_authz_feed_family(xb_rq *q) {
     tg.ds_len = q->ds.n;
   }
   if (q->method == XB_M_GET) {
+#ifdef XB_MUT_PRIVATE_READABLE /* seeded fault, make conform-mutants only */
+    return 0;
+#endif
     if (!q->feed_private) return 0; /* XB-AUTHZ-17: public read, key valid or absent */
     if (q->system) /* provisioning acts as the user's master key (XB-AUTHZ-12) */
       return q->feed_owner == q->user_id ? 0 : xb_deny(q, XB_AUTHZ_DENY, "another user's feed");
@@ -122,6 +125,9 @@ static int xb_authz_feed_family(xb_rq *q) {
   if (q->key == NULL && !q->system) return xb_deny(q, XB_AUTHZ_DENY, "write");
   if (q->feed_owner != q->user_id) return xb_deny(q, XB_AUTHZ_DENY, "write to another user's feed");
   if (q->system) return 0;
+#ifdef XB_MUT_NO_WRITE_PERMISSION /* seeded fault, make conform-mutants only */
+  return 0;
+#endif
   xb_authz_verdict v = xb_authz_match(q->key, q->method, &tg, &q->ip);
   return v == XB_AUTHZ_ALLOW ? 0 : xb_deny(q, v, "write");
 }

@@ -272,8 +272,12 @@ static int xb_read_feed_list(xb_rq *q, xb_buf *out) {
     xb_arena_reset(&tmp);
     r = xb_store_feed_get(st, ids[i], &tmp, &f);
     if (r != XB_STORE_OK) break;
+#ifdef XB_MUT_FEED_LIST_ALL /* seeded fault, make conform-mutants only */
+    if (!xb_feed_passes(q, &f)) continue;
+#else
     if (!xb_authz_can_read_feed(q, f.id, f.user_id, f.is_private) || !xb_feed_passes(q, &f))
       continue;
+#endif
     if (total >= first && total < first + per_page) page_ids[npage++] = f.id;
     total++;
   }

@@ -31,6 +31,9 @@ size_t xb_time_format(int64_t us, char out[XB_TIME_TEXT_LEN + 1]) {
   if (us < 0) us = 0;
   int64_t secs = us / 1000000;
   unsigned frac = (unsigned)(us % 1000000);
+#ifdef XB_MUT_TIMESTAMP_MS /* seeded fault, make conform-mutants only */
+  frac = frac / 1000u * 1000u;
+#endif
   int64_t days = secs / 86400;
   unsigned sod = (unsigned)(secs % 86400);
   int64_t y;

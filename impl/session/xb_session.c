@@ -91,7 +91,11 @@ static bool xb_sess_qos2_set(xb_sess *s, uint16_t id, bool on) {
 /* The request key of a write (XB-AUTH-10, XB-AUTH-14). */
 static void xb_req_key(const xb_sess *s, const xb_topic *t, const uint8_t *topic,
                        const char **key, size_t *len) {
+#ifdef XB_MUT_PREFIX_IGNORED /* seeded fault, make conform-mutants only */
+  if (false && t->key.len > 0) {
+#else
   if (t->key.len > 0) {
+#endif
     *key = (const char *)topic + t->key.off;
     *len = t->key.len;
   } else {
@@ -272,7 +276,11 @@ static void xb_handle_connect(xb_sess *s, const uint8_t *body, size_t len, uint8
     /* XB-AUTH-1..3: existence and expiry only (XB-AUTH-6); the password is ignored. */
     xb_api_key_state ks = xb_api_key_check(srv->api, user, ulen, xb_srv_now(srv));
     if (ks == XB_API_KEY_UNKNOWN || ulen == 0) {
+#ifdef XB_MUT_CONNACK_05 /* seeded fault, make conform-mutants only */
+      xb_refuse(s, XB_CONNACK_NOT_AUTHORIZED, "unknown-key", user, ulen, NULL);
+#else
       xb_refuse(s, XB_CONNACK_BAD_CREDENTIALS, "unknown-key", user, ulen, NULL);
+#endif
       return;
     }
     if (ks == XB_API_KEY_EXPIRED) {
@@ -319,6 +327,9 @@ static void xb_handle_connect(xb_sess *s, const uint8_t *body, size_t len, uint8
   s->will_armed = cn.will_flag; /* XB-WILL-1 */
   uint32_t k = xb_keepalive(&srv->cfg, cn.keepalive);
   s->keepalive_ms = (uint64_t)k * 1500u; /* XB-MQTT-37 */
+#ifdef XB_MUT_NO_KEEPALIVE /* seeded fault, make conform-mutants only */
+  s->keepalive_ms = 0;
+#endif
   xb_conn_set_deadline(s->conn, s->keepalive_ms);
   xb_sess_connack(s, XB_CONNACK_ACCEPTED); /* XB-MQTT-34 */
   snprintf(d, sizeof d, "level=%u keepalive=%u clean=%d will=%d", cn.level, k,
@@ -338,7 +349,11 @@ static void xb_handle_publish(xb_sess *s, const uint8_t *body, size_t len, uint8
   uint8_t ack = 0;
   if (p.qos == 1) ack = XB_MQTT_PUBACK;
   if (p.qos == 2) {
+#ifdef XB_MUT_QOS2_TWICE /* seeded fault, make conform-mutants only */
+    if (false && xb_sess_qos2_has(s, p.packet_id)) {
+#else
     if (xb_sess_qos2_has(s, p.packet_id)) {
+#endif
       /* XB-MQTT-41: not executed again, answered again. */
       xb_sess_ctrl_ack(s, XB_IT_CTRL, XB_MQTT_PUBREC, p.packet_id);
       return;
@@ -415,6 +430,9 @@ static void xb_handle_packet(xb_sess *s, const xb_mqtt_frame *fr, const uint8_t 
     }
     case XB_MQTT_DISCONNECT:
       /* XB-MQTT-54, XB-WILL-5: the will is discarded; what is pending still goes out. */
+#ifdef XB_MUT_WILL_ON_DISCONNECT /* seeded fault, make conform-mutants only */
+      xb_sess_fire_will(s);
+#endif
       s->will_armed = false;
       s->state = XB_SS_CLOSING;
       xb_srv_client_del(s->srv, s);

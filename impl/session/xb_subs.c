@@ -236,7 +236,11 @@ static void xb_subscribe_one(xb_sess *s, const uint8_t *f, size_t n) {
     xb_blob *b = xb_blob_copy(srv->body.data != NULL ? srv->body.data : (const uint8_t *)"",
                               srv->body.len);
     if (b != NULL) {
+#if defined(XB_MUT_INITIAL_RETAIN0) /* seeded fault, make conform-mutants only */
+      xb_srv_deliver(srv, sub, b, false);
+#elif !defined(XB_MUT_NO_INITIAL_STATE) /* seeded fault, make conform-mutants only */
       xb_srv_deliver(srv, sub, b, true); /* XB-SUB-2: RETAIN=1 */
+#endif
       xb_blob_unref(b);
     }
     if (xb_log_enabled(XB_LOG_DEBUG))
@@ -258,7 +262,11 @@ void xb_subs_subscribe(xb_sess *s, const uint8_t *body, size_t len,
     return;
   }
   uint8_t *codes = srv->render.data;
+#ifdef XB_MUT_SUBACK_QOS1 /* seeded fault, make conform-mutants only */
+  memset(codes, 1, sub->count);
+#else
   memset(codes, 0, sub->count);
+#endif
   size_t w = 0;
   if (xb_mqtt_encode_suback(codes + sub->count, sz, sub->packet_id, codes, sub->count, &w) !=
       XB_MQTT_OK) {
@@ -375,7 +383,11 @@ void xb_subs_notify(xb_server *srv, const xb_api_changes *ch) {
           break;
         }
       }
+#ifdef XB_MUT_CHANGE_RETAIN1 /* seeded fault, make conform-mutants only */
+      xb_srv_deliver(srv, m, blob, true);
+#else
       xb_srv_deliver(srv, m, blob, false); /* XB-SUB-16: RETAIN=0 */
+#endif
       if (s->fan_stamp == stamp) need_sort = true;
       s->fan_stamp = stamp;
     }
