@@ -47,7 +47,9 @@ all: $(BUILD)/libxb.a $(PROGS) $(BUILD)/test/unit $(EXTRA_PROGS)
 help:
 	@echo "make               build everything into build/"
 	@echo "make run           build, install missing packages, start the bridge (see README)"
-	@echo "make check         unit tests (ASan+UBSan), proofs, traceability, fuzz replay + smoke"
+	@echo "make check         unit tests (ASan+UBSan), proofs, traceability, integration,"
+	@echo "                   conformance + its mutants, fuzz replay + smoke"
+	@echo "make conform-mutants  each seeded fault of conformance/mutants.txt must fail xbconform"
 	@echo "make unit          Check unit tests only"
 	@echo "make proofs        Frama-C/WP on every proof unit; fails unless 100 % proved"
 	@echo "make proof UNIT=u  one proof unit (units: $(PROOF_UNITS))"
@@ -207,6 +209,8 @@ check: deps
 	@$(MAKE) -s test-integration
 	@echo "== conformance (xbconform against a freshly started reference bridge)"
 	@$(MAKE) -s conform-ref CONFORM_ARGS="--skip $(CONFORM_SKIP)"
+	@echo "== conformance mutants (each seeded fault must fail the suite)"
+	@$(MAKE) -s conform-mutants CONFORM_ARGS="--skip $(CONFORM_SKIP)"
 	@echo "== fuzz regressions (replay under ASan + UBSan)"
 	@$(MAKE) -s fuzz-regress
 	@echo "== fuzz smoke (AFL++)"
