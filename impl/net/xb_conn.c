@@ -595,3 +595,8 @@ void xb_conn_set_transport(xb_conn *c, const xb_transport_ops *ops, void *ctx) {
   c->tops = ops;
   c->tctx = ctx;
 }
+
+const xb_transport_ops *xb_conn_transport(const xb_conn *c, void **ctx) {
+  if (ctx != NULL) *ctx = c->tctx;
+  return c->tops;
+}

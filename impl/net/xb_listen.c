@@ -255,6 +255,11 @@ static void on_listener_readable(xb_loop *loop, int fd, int events, void *arg) {
 
 xb_listener *xb_net_listen(xb_net *net, const char *addr, const xb_conn_handlers *h,
                            void *arg) {
+  return xb_net_listen_tagged(net, addr, h, arg, NULL);
+}
+
+xb_listener *xb_net_listen_tagged(xb_net *net, const char *addr, const xb_conn_handlers *h,
+                                  void *arg, const char *tag) {
   struct sockaddr_storage ss;
   socklen_t len = 0;
   if (addr == NULL || h == NULL || h->on_accept == NULL || h->on_data == NULL) {
@@ -301,7 +306,8 @@ xb_listener *xb_net_listen(xb_net *net, const char *addr, const xb_conn_handlers
            l->port);
   xb_dl_push(&net->listeners, &l->link);
   /* XB-TRANS-6: one line per bound listener, with the actual port. */
-  xb_log_info("listening addr=%s port=%u", ip, l->port);
+  if (tag != NULL) xb_log_info("listening addr=%s port=%u transport=%s", ip, l->port, tag);
+  else xb_log_info("listening addr=%s port=%u", ip, l->port);
   return l;
 
 fail: {

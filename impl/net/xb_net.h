@@ -191,6 +191,10 @@ void xb_net_get_stats(const xb_net *net, xb_net_stats *out);
  */
 xb_listener *xb_net_listen(xb_net *net, const char *addr, const xb_conn_handlers *h,
                            void *arg);
+/* The same, with `transport=TAG` appended to its `listening` line (e.g. "tls", so that
+ * scripts tell a TLS listener from a plain one). */
+xb_listener *xb_net_listen_tagged(xb_net *net, const char *addr, const xb_conn_handlers *h,
+                                  void *arg, const char *tag);
 /* Why the last xb_net_listen failed ("listen ADDR: bind: Address already in use"). The
  * net layer logs `listening` for each bound listener (XB-TRANS-6); failures are the
  * caller's to report (exit status, `listen-skipped`). */
@@ -220,6 +224,8 @@ uint16_t xb_conn_local_port(const xb_conn *c);
 void xb_conn_set_user(xb_conn *c, void *user);   /* passed to on_data/timeout/close */
 void *xb_conn_user(const xb_conn *c);
 void xb_conn_set_transport(xb_conn *c, const xb_transport_ops *ops, void *ctx);
+/* The transport of c (NULL: plain socket I/O) and, in *ctx, its context. */
+const xb_transport_ops *xb_conn_transport(const xb_conn *c, void **ctx);
 
 /* Input. */
 const uint8_t *xb_conn_in(const xb_conn *c, size_t *len);

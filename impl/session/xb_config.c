@@ -62,9 +62,18 @@ static const xb_opt xb_opts[] = {
      "ADDR:PORT of a plain listener, repeatable; `none` for no plain listener "
      "(0.0.0.0:1883 and [::]:1883)"},
     {"listen-tls", C_OF(K_LIST, listen_tls), 0, 0,
-     "ADDR:PORT of a TLS listener, repeatable (0.0.0.0:8883 and [::]:8883 with a certificate)"},
-    {"tls-cert", C_OF(K_STR, tls_cert), 0, 0, "PEM certificate chain for TLS"},
-    {"tls-key", C_OF(K_STR, tls_key), 0, 0, "PEM private key for TLS"},
+     "ADDR:PORT of a TLS listener, repeatable (0.0.0.0:8883 and [::]:8883 with a "
+     "certificate; alias --tls-listen)"},
+    {"tls-cert", C_OF(K_STR, tls_cert), 0, 0,
+     "PEM certificate chain for TLS, leaf first (alias --cert)"},
+    {"tls-key", C_OF(K_STR, tls_key), 0, 0, "unencrypted PEM private key for TLS (alias --key)"},
+    {"tls-ca-chain", C_OF(K_STR, tls_ca_chain), 0, 0,
+     "PEM intermediates sent after those of tls-cert (alias --ca-chain)"},
+    {"tls-min-version", C_OF(K_STR, tls_min_version), 0, 0, "1.2 or 1.3 (1.2)"},
+    {"tls-ciphers", C_OF(K_STR, tls_ciphers), 0, 0,
+     "TLS 1.2 cipher list, OpenSSL syntax (ECDHE with AES-GCM and ChaCha20-Poly1305)"},
+    {"tls-ciphersuites", C_OF(K_STR, tls_ciphersuites), 0, 0,
+     "TLS 1.3 suites, OpenSSL syntax (the library's default)"},
     {"db", C_OF(K_STR, db), 0, 0, "SQLite store (var/xbridge.db)"},
     {"api-base-url", C_OF(K_STR, api_base_url), 0, 0,
      "base of API URLs in representations (https://api.xively.com)"},
@@ -119,7 +128,18 @@ static xb_config_result xb_fail(char *err, size_t errlen, const char *fmt, ...) 
   return XB_CONFIG_ERROR;
 }
 
+/* The names issue #7 used, kept as aliases of the spec's (XB-TRANS-3, XB-TRANS-17). */
+static const char *const xb_aliases[][2] = {
+    {"tls-listen", "listen-tls"}, {"cert", "tls-cert"}, {"key", "tls-key"},
+    {"ca-chain", "tls-ca-chain"}};
+
 static long xb_opt_find(const char *name, size_t n) {
+  for (size_t a = 0; a < sizeof xb_aliases / sizeof xb_aliases[0]; a++)
+    if (strlen(xb_aliases[a][0]) == n && memcmp(xb_aliases[a][0], name, n) == 0) {
+      name = xb_aliases[a][1];
+      n = strlen(name);
+      break;
+    }
   for (size_t i = 0; i < XB_NOPTS; i++)
     if (strlen(xb_opts[i].name) == n && memcmp(xb_opts[i].name, name, n) == 0) return (long)i;
   return -1;
@@ -330,6 +350,14 @@ xb_config_result xb_config_load(xb_config *cfg, int argc, char **argv, char *err
     return xb_fail(err, errlen, "listen-tls needs both tls-cert and tls-key");
   if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL))
     return xb_fail(err, errlen, "tls-cert and tls-key go together");
+  if (cfg->tls_cert == NULL && (cfg->tls_ca_chain != NULL || cfg->tls_min_version != NULL ||
+                                cfg->tls_ciphers != NULL || cfg->tls_ciphersuites != NULL))
+    return xb_fail(err, errlen, "tls-ca-chain, tls-min-version, tls-ciphers and "
+                                "tls-ciphersuites need tls-cert and tls-key");
+  /* XB-TRANS-11: never below TLS 1.2. */
+  if (cfg->tls_min_version != NULL && strcmp(cfg->tls_min_version, "1.2") != 0 &&
+      strcmp(cfg->tls_min_version, "1.3") != 0)
+    return xb_fail(err, errlen, "tls-min-version: \"%s\" is not 1.2 or 1.3", cfg->tls_min_version);
   /* XB-TRANS-1, XB-TRANS-2: defaults, and `none`. */
   if (cfg->nlisten == 0) {
     if (!xb_list_add(&cfg->listen, &cfg->nlisten, "0.0.0.0:1883") ||
@@ -348,6 +376,7 @@ xb_config_result xb_config_load(xb_config *cfg, int argc, char **argv, char *err
     if (!xb_list_add(&cfg->listen_tls, &cfg->nlisten_tls, "0.0.0.0:8883") ||
         !xb_list_add(&cfg->listen_tls, &cfg->nlisten_tls, "[::]:8883"))
       return xb_fail(err, errlen, "out of memory");
+    cfg->listen_tls_default = true;
   }
   if (cfg->db == NULL && (cfg->db = strdup("var/xbridge.db")) == NULL)
     return xb_fail(err, errlen, "out of memory");
@@ -359,6 +388,10 @@ void xb_config_free(xb_config *cfg) {
   xb_list_free(&cfg->listen_tls, &cfg->nlisten_tls);
   free(cfg->tls_cert);
   free(cfg->tls_key);
+  free(cfg->tls_ca_chain);
+  free(cfg->tls_min_version);
+  free(cfg->tls_ciphers);
+  free(cfg->tls_ciphersuites);
   free(cfg->db);
   free(cfg->api_base_url);
   free(cfg->site_base_url);
@@ -402,12 +435,14 @@ void xb_config_log(const xb_config *cfg) {
               "max-client-id-length=%zu max-connections=%u max-subscriptions=%u "
               "max-inflight-qos2=%u keepalive-min=%u keepalive-max=%u connect-timeout=%u "
               "tls-handshake-timeout=%u output-queue-size=%zu slow-subscriber-grace=%u "
-              "max-datapoints=%u listen=%s listen-tls=%s tls=%s db=%s log-level=%s",
+              "max-datapoints=%u listen=%s listen-tls=%s tls=%s tls-min-version=%s db=%s "
+              "log-level=%s",
               s->max_packet, s->max_payload, s->max_topic, s->max_client_id, s->max_connections,
               s->max_subscriptions, s->max_inflight_qos2, s->keepalive_min, s->keepalive_max,
               s->connect_timeout, cfg->tls_handshake_timeout, s->output_queue, s->slow_grace,
               cfg->max_datapoints, xb_log_val(lv, sizeof lv, listen, strlen(listen)),
               xb_log_val(tv, sizeof tv, tls, strlen(tls)), cfg->tls_cert != NULL ? "yes" : "no",
+              cfg->tls_min_version != NULL ? cfg->tls_min_version : "1.2",
               xb_log_val(dbv, sizeof dbv, cfg->db, strlen(cfg->db)),
               xb_log_level_name((xb_log_level)cfg->log_level));
 }

@@ -4,7 +4,9 @@
  * Every setting is an option `--NAME VALUE` or `--NAME=VALUE`; `--config FILE` reads
  * lines `NAME = VALUE` with the same names. Command-line values override the file's
  * whatever their position; `listen` / `listen-tls` accumulate, and a command-line list
- * replaces the file's (XB-LIM-13). Errors name the option (and FILE:LINE) and make the
+ * replaces the file's (XB-LIM-13). Aliases (issue #7's names): `tls-listen` for
+ * `listen-tls`, `cert` for `tls-cert`, `key` for `tls-key`, `ca-chain` for
+ * `tls-ca-chain`; an alias and its option are the same setting. Errors name the option (and FILE:LINE) and make the
  * program exit with status 2 before any listener is bound (XB-LIM-14, XB-SCOPE-11).
  */
 #ifndef XB_CONFIG_H
@@ -26,7 +28,12 @@ typedef struct {
   bool listen_default;            /* the list is the default one (IPv6 may be skipped) */
   char **listen_tls;              /* TLS listeners (XB-TRANS-3) */
   size_t nlisten_tls;
-  char *tls_cert, *tls_key;
+  bool listen_tls_default;        /* the TLS list is the default one */
+  char *tls_cert, *tls_key;       /* XB-TRANS-17 */
+  char *tls_ca_chain;             /* extra PEM intermediates sent after tls-cert's */
+  char *tls_min_version;          /* "1.2" or "1.3" (XB-TRANS-11); NULL: 1.2 */
+  char *tls_ciphers;              /* TLS 1.2 cipher list (XB-TRANS-18); NULL: default */
+  char *tls_ciphersuites;         /* TLS 1.3 suites; NULL: the library's */
   char *db;                       /* XB-STORE-1: default var/xbridge.db */
   char *api_base_url, *site_base_url; /* XB-RES-15, NULL: the engine's defaults */
   int log_level;                  /* xb_log_level; XB-ERR-3 default info */

@@ -14,6 +14,7 @@
  */
 #include "session/xb_sess_int.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,6 +382,97 @@ static void xb_srv_hook_after(xb_loop *loop, void *arg) {
   if (srv->batch_open || srv->nitems > 0 || srv->paused != NULL) xb_loop_skip_wait(loop);
 }
 
+/* ------------------------------------------------------------------ secure listeners */
+
+/* A secure (TLS) connection is a session like any other (XB-TRANS-7, XB-TRANS-9: it
+ * counts from accept), with three differences while its handshake runs: its deadline
+ * is the handshake timeout, its end is logged tls-handshake / tls-handshake-timeout
+ * (XB-ERR-24), and no will can exist yet. These wrappers add them around the session's
+ * own handlers; nothing else of the session layer knows about the transport. */
+
+/* The transport reports the end of the handshake (from inside a read or write). */
+static void xb_srv_secure_done(xb_conn *c, const char *detail) {
+  xb_sess *s = xb_conn_user(c);
+  if (s == NULL || s->dead || !s->handshaking) return;
+  s->handshaking = false;
+  if (detail != NULL) {
+    /* XB-TRANS-10 (clear text), XB-TRANS-11 (old protocol), garbage, a peer gone half
+     * way: one line, then close; the connection had no CONNECT, so no will. */
+    xb_sess_abort(s, "tls-handshake", detail);
+    return;
+  }
+  /* XB-TRANS-20: the CONNECT timeout starts when the handshake completes. */
+  if (s->state == XB_SS_WAIT_CONNECT)
+    xb_conn_set_deadline(c, (uint64_t)s->srv->cfg.connect_timeout * 1000u);
+}
+
+static int xb_srv_secure_accept(xb_conn *c, bool over_limit, void *arg) {
+  xb_server *srv = arg;
+  if (srv->handlers.on_accept(c, over_limit, srv) < 0) return -1;
+  xb_sess *s = xb_conn_user(c);
+  s->secure = true;
+  if (srv->secure.attach(srv->secure.arg, c, xb_srv_secure_done) < 0) {
+    xb_sess_abort(s, "socket-error", "no memory for the TLS state");
+    return 0;
+  }
+  s->handshaking = true;
+  /* XB-TRANS-14: the handshake must complete within tls-handshake-timeout. */
+  uint32_t ms = srv->secure.handshake_timeout_ms != 0 ? srv->secure.handshake_timeout_ms : 10000u;
+  xb_conn_set_deadline(c, ms);
+  return 0;
+}
+
+static void xb_srv_secure_timeout(xb_conn *c, xb_timeout_kind kind, void *user) {
+  xb_sess *s = user;
+  if (kind == XB_TIMEOUT_DEADLINE && s->handshaking) {
+    s->handshaking = false;
+    xb_sess_abort(s, "tls-handshake-timeout", NULL); /* XB-TRANS-14, XB-ERR-24 */
+    return;
+  }
+  s->srv->handlers.on_timeout(c, kind, user);
+}
+
+static void xb_srv_secure_close(xb_conn *c, xb_close_reason reason, int err, void *user) {
+  xb_sess *s = user;
+  xb_server *srv = s->srv;
+  if (s->state != XB_SS_CLOSING && !s->dead && reason != XB_CLOSE_SHUTDOWN && !srv->stopped) {
+    const char *why = srv->secure.conn_error != NULL ? srv->secure.conn_error(srv->secure.arg, c) : NULL;
+    if (s->handshaking) {
+      /* Ended before the transport reported the end of its handshake: still a failed
+       * handshake (XB-ERR-24), not a peer-closed session. */
+      s->handshaking = false;
+      if (why == NULL)
+        why = reason == XB_CLOSE_PEER ? "connection closed during the handshake"
+              : reason == XB_CLOSE_ERROR ? strerror(err) : "closed during the handshake";
+      xb_sess_abort(s, "tls-handshake", why);
+    } else if (reason == XB_CLOSE_ERROR && why != NULL) {
+      /* XB-TRANS-24: a TLS error after the handshake (bad record, garbage, an alert) is
+       * a socket error of this connection only; the will fires as for any. */
+      xb_sess_abort(s, "socket-error", why);
+    }
+  }
+  srv->handlers.on_close(c, reason, err, user);
+}
+
+xb_listener *xb_server_listen_secure(xb_server *srv, const char *addr,
+                                     const xb_server_secure *sec) {
+  if (srv->stopped || sec == NULL || sec->attach == NULL) {
+    errno = EINVAL;
+    return NULL;
+  }
+  srv->secure = *sec;
+  return xb_net_listen_tagged(srv->net, addr, &srv->secure_handlers, srv, "tls");
+}
+
+xb_conn *xb_server_adopt_secure(xb_server *srv, int fd, const xb_server_secure *sec) {
+  if (srv->stopped || sec == NULL || sec->attach == NULL) {
+    errno = EINVAL;
+    return NULL;
+  }
+  srv->secure = *sec;
+  return xb_net_adopt(srv->net, fd, &srv->secure_handlers, srv);
+}
+
 /* ------------------------------------------------------------------ lifecycle */
 
 xb_server *xb_server_create(xb_loop *loop, xb_api *api, const xb_session_config *cfg) {
@@ -396,6 +488,10 @@ xb_server *xb_server_create(xb_loop *loop, xb_api *api, const xb_session_config 
   xb_buf_init(&srv->body, 0);
   xb_buf_init(&srv->render, 0);
   xb_sess_handlers(&srv->handlers);
+  srv->secure_handlers.on_accept = xb_srv_secure_accept;
+  srv->secure_handlers.on_data = srv->handlers.on_data;
+  srv->secure_handlers.on_timeout = xb_srv_secure_timeout;
+  srv->secure_handlers.on_close = xb_srv_secure_close;
   if (!xb_srv_hdr_room(srv) || xb_loop_add_before_sleep(loop, xb_srv_hook_commit, srv) < 0) {
     free(srv->hdr);
     free(srv);

@@ -84,6 +84,8 @@ struct xb_sess {
   bool in_table;         /* present in the client id table */
   bool dead;             /* connection closed; freed when no pending item refers to it */
   bool fail_close;       /* close after a failed commit (XB-ERR-45) */
+  bool secure;           /* accepted through the secure transport (TLS) */
+  bool handshaking;      /* its handshake has not completed yet (XB-TRANS-14) */
   uint64_t keepalive_ms; /* 1.5 x enforced keep alive, 0 = none (XB-LIM-7) */
   xb_hnode hn;           /* client id table */
   xb_sess *next_dead;    /* dead list / paused list link */
@@ -147,6 +149,8 @@ struct xb_server {
   xb_api *api;
   xb_session_config cfg;
   xb_conn_handlers handlers;
+  xb_conn_handlers secure_handlers; /* handlers wrapped for secure listeners */
+  xb_server_secure secure;          /* the transport of secure listeners */
   int64_t (*clock)(void *);
   void *clock_arg;
   bool stopped;

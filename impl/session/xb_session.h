@@ -83,8 +83,36 @@ xb_server *xb_server_create(xb_loop *loop, xb_api *api, const xb_session_config 
 /* Listen on addr ("127.0.0.1:1883", "[::1]:0"); NULL with xb_net_last_error set. */
 xb_listener *xb_server_listen(xb_server *srv, const char *addr);
 
+/*
+ * A secure transport for some listeners (TLS: impl/tls/xb_tls.h provides one; the
+ * program wires it). The session layer sees only these hooks, never the TLS library.
+ *   attach(arg, c, done)   make c, just accepted, a secure connection; the transport
+ *       calls done(c, NULL) when its handshake completes, done(c, why) when it fails.
+ *       0, or -1 (c is then closed).
+ *   conn_error(arg, c)     why the transport of c failed (for the close's log line),
+ *       or NULL; may be NULL.
+ * Until done, the connection's deadline is handshake_timeout_ms (XB-TRANS-14); at
+ * done(c, NULL) the CONNECT timeout starts (XB-TRANS-20). A failed handshake is closed
+ * and logged `tls-handshake`, an expired one `tls-handshake-timeout` (XB-ERR-24).
+ * After the handshake the connection is served exactly as a plain one (XB-TRANS-7).
+ */
+typedef void (*xb_secure_done_fn)(xb_conn *c, const char *fail_detail);
+typedef struct {
+  uint32_t handshake_timeout_ms;
+  int (*attach)(void *arg, xb_conn *c, xb_secure_done_fn done);
+  const char *(*conn_error)(void *arg, const xb_conn *c);
+  void *arg;
+} xb_server_secure;
+
+/* Listen on addr with the secure transport sec (copied; the secure listeners of a
+ * server share the last one given). Its `listening` line ends with transport=tls. */
+xb_listener *xb_server_listen_secure(xb_server *srv, const char *addr,
+                                     const xb_server_secure *sec);
+
 /* Serve an already connected socket (tests, fuzzing: one end of a socketpair). */
 xb_conn *xb_server_adopt(xb_server *srv, int fd);
+/* The same through the secure transport sec (tests). */
+xb_conn *xb_server_adopt_secure(xb_server *srv, int fd, const xb_server_secure *sec);
 
 xb_net *xb_server_net(xb_server *srv);
 const xb_session_config *xb_server_config(const xb_server *srv);
