@@ -138,6 +138,11 @@ xb_tls *xb_tls_create(const xb_tls_config *cfg, xb_tls_status *st, char *err, si
     goto fail;
   }
   if (SSL_CTX_use_PrivateKey_file(ctx, cfg->key_file, SSL_FILETYPE_PEM) != 1) {
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      xb_tls_fail(st, XB_TLS_EFILE, err, errlen, "tls-key %s does not match the certificate of %s",
+                  cfg->key_file, cfg->cert_file);
+      goto fail;
+    }
     xb_tls_fail(st, XB_TLS_EFILE, err, errlen,
                 "tls-key %s: cannot read an unencrypted PEM private key", cfg->key_file);
     goto fail;
