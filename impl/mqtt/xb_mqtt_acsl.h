@@ -121,6 +121,9 @@
 
   logic integer xb_u16{L}(uint8_t *p, integer i) = p[i] * 256 + p[i + 1];
 
+  // One byte, so that a contract can read it at a label with a current-state index.
+  logic integer xb_byte{L}(uint8_t *p, integer i) = p[i];
+
   // XB-MQTT-11: end of the MQTT string (2-byte length + bytes) at b[pos], -1 if it
   // does not fit in b[0 .. n-1].
   logic integer xb_str_end{L}(uint8_t *b, integer n, integer pos) =
@@ -150,41 +153,64 @@
     && (cf / 8) % 4 != 3
     && ((cf / 64) % 2 == 1 ==> cf / 128 == 1);
 
-  // Ends of the payload fields: client id, will topic, will message, user name, password;
-  // an absent field ends where the previous one ends (XB-MQTT-25).
-  logic integer xb_cid_end{L}(uint8_t *b, integer n) =
-    xb_str_end(b, n, xb_connect_p(b, n) + 4);
+  // The connect-flags byte.
+  logic integer xb_connect_cf{L}(uint8_t *b, integer n) = b[xb_connect_p(b, n) + 1];
+
+  // The payload fields after the keep alive, the level byte being at b[p] and the flags
+  // byte being cf: client id, will topic, will message, user name, password. A field
+  // flagged absent ends where the previous one ends (XB-MQTT-25); -1 marks a field that
+  // does not fit, and propagates.
+  logic integer xb_field_end{L}(uint8_t *b, integer n, integer pos, integer present) =
+    present == 1 ? xb_str_end(b, n, pos) : pos;
+
+  logic integer xb_cid_end_at{L}(uint8_t *b, integer n, integer p) = xb_str_end(b, n, p + 4);
+  logic integer xb_wt_end_at{L}(uint8_t *b, integer n, integer p, integer cf) =
+    xb_field_end(b, n, xb_cid_end_at(b, n, p), (cf / 4) % 2);
+  logic integer xb_wm_end_at{L}(uint8_t *b, integer n, integer p, integer cf) =
+    xb_field_end(b, n, xb_wt_end_at(b, n, p, cf), (cf / 4) % 2);
+  logic integer xb_un_end_at{L}(uint8_t *b, integer n, integer p, integer cf) =
+    xb_field_end(b, n, xb_wm_end_at(b, n, p, cf), cf / 128);
+  logic integer xb_pw_end_at{L}(uint8_t *b, integer n, integer p, integer cf) =
+    xb_field_end(b, n, xb_un_end_at(b, n, p, cf), (cf / 64) % 2);
+
+  // The payload rules in the order the fields are read (XB-MQTT-25..27).
+  predicate xb_cid_ok{L}(uint8_t *b, integer n, integer p) =
+    xb_cid_end_at(b, n, p) >= 0 && xb_str_utf8(b, p + 4, xb_cid_end_at(b, n, p));
+  predicate xb_will_topic_ok{L}(uint8_t *b, integer n, integer p, integer cf) =
+    xb_cid_ok(b, n, p) && xb_wt_end_at(b, n, p, cf) >= 0
+    && ((cf / 4) % 2 == 1 ==>
+          xb_wt_end_at(b, n, p, cf) - xb_cid_end_at(b, n, p) - 2 >= 1
+          && xb_str_utf8(b, xb_cid_end_at(b, n, p), xb_wt_end_at(b, n, p, cf))
+          && xb_no_wildcard(b + (xb_cid_end_at(b, n, p) + 2),
+                            xb_wt_end_at(b, n, p, cf) - xb_cid_end_at(b, n, p) - 2));
+  predicate xb_will_msg_ok{L}(uint8_t *b, integer n, integer p, integer cf) =
+    xb_will_topic_ok(b, n, p, cf) && xb_wm_end_at(b, n, p, cf) >= 0;
+  predicate xb_user_ok{L}(uint8_t *b, integer n, integer p, integer cf) =
+    xb_will_msg_ok(b, n, p, cf) && xb_un_end_at(b, n, p, cf) >= 0
+    && (cf / 128 == 1 ==> xb_str_utf8(b, xb_wm_end_at(b, n, p, cf), xb_un_end_at(b, n, p, cf)));
+  predicate xb_payload_ok{L}(uint8_t *b, integer n, integer p, integer cf) =
+    xb_user_ok(b, n, p, cf) && xb_pw_end_at(b, n, p, cf) == n;
+
+  logic integer xb_cid_end{L}(uint8_t *b, integer n) = xb_cid_end_at(b, n, xb_connect_p(b, n));
   logic integer xb_wt_end{L}(uint8_t *b, integer n) =
-    ((b[xb_connect_p(b, n) + 1] / 4) % 2 == 1) ? xb_str_end(b, n, xb_cid_end(b, n)) : xb_cid_end(b, n);
+    xb_wt_end_at(b, n, xb_connect_p(b, n), xb_connect_cf(b, n));
   logic integer xb_wm_end{L}(uint8_t *b, integer n) =
-    ((b[xb_connect_p(b, n) + 1] / 4) % 2 == 1) ? xb_str_end(b, n, xb_wt_end(b, n)) : xb_wt_end(b, n);
+    xb_wm_end_at(b, n, xb_connect_p(b, n), xb_connect_cf(b, n));
   logic integer xb_un_end{L}(uint8_t *b, integer n) =
-    (b[xb_connect_p(b, n) + 1] / 128 == 1) ? xb_str_end(b, n, xb_wm_end(b, n)) : xb_wm_end(b, n);
-  logic integer xb_pw_end{L}(uint8_t *b, integer n) =
-    ((b[xb_connect_p(b, n) + 1] / 64) % 2 == 1) ? xb_str_end(b, n, xb_un_end(b, n)) : xb_un_end(b, n);
+    xb_un_end_at(b, n, xb_connect_p(b, n), xb_connect_cf(b, n));
 
   // The whole CONNECT body is well-formed (everything but the client-id acceptance).
   predicate xb_connect_ok{L}(uint8_t *b, integer n) =
     xb_level_matches(b, n)
     && xb_connect_p(b, n) + 4 <= n
-    && xb_connect_flags_ok(b[xb_connect_p(b, n) + 1])
-    && xb_cid_end(b, n) >= 0
-    && xb_str_utf8(b, xb_connect_p(b, n) + 4, xb_cid_end(b, n))
-    && xb_wt_end(b, n) >= 0
-    && ((b[xb_connect_p(b, n) + 1] / 4) % 2 == 1 ==>
-          xb_wt_end(b, n) - xb_cid_end(b, n) - 2 >= 1
-          && xb_str_utf8(b, xb_cid_end(b, n), xb_wt_end(b, n))
-          && xb_no_wildcard(b + (xb_cid_end(b, n) + 2), xb_wt_end(b, n) - xb_cid_end(b, n) - 2))
-    && xb_wm_end(b, n) >= 0
-    && xb_un_end(b, n) >= 0
-    && (b[xb_connect_p(b, n) + 1] / 128 == 1 ==> xb_str_utf8(b, xb_wm_end(b, n), xb_un_end(b, n)))
-    && xb_pw_end(b, n) == n;
+    && xb_connect_flags_ok(xb_connect_cf(b, n))
+    && xb_payload_ok(b, n, xb_connect_p(b, n), xb_connect_cf(b, n));
 
   // XB-MQTT-28, -29: client-id refusal on a well-formed CONNECT.
   predicate xb_cid_refused{L}(uint8_t *b, integer n) =
     \let cl = xb_cid_end(b, n) - xb_connect_p(b, n) - 6;
     xb_is_mqisdp_name(b, n) ? (cl == 0 || cl > 23)
-                            : (cl == 0 && (b[xb_connect_p(b, n) + 1] / 2) % 2 == 0);
+                            : (cl == 0 && (xb_connect_cf(b, n) / 2) % 2 == 0);
 
   // ------------------------------------------------------------ PUBLISH (XB-MQTT-38, -39)
   predicate xb_publish_flags_ok(integer f) = 0 <= f <= 15 && xb_flags_ok(3, f);
@@ -210,15 +236,19 @@
     && xb_str_utf8(b, pos, xb_str_end(b, n, pos))
     && (q == 1 ==> b[xb_str_end(b, n, pos)] <= 2);
 
-  // b[pos .. n-1] is a sequence of valid entries.
+  // b[pos .. n-1] is a sequence of valid entries. The recursive argument is written
+  // without a conditional (xb_entry_end is pos + 2 + length + q wherever xb_entry_ok
+  // holds): a conditional there defeats the provers' instantiation of the definition.
   predicate xb_entries_from{L}(uint8_t *b, integer n, integer pos, integer q) =
-    pos >= n || (xb_entry_ok(b, n, pos, q) && xb_entries_from(b, n, xb_entry_end(b, n, pos, q), q));
+    pos >= n
+    || (xb_entry_ok(b, n, pos, q) && xb_entries_from(b, n, pos + 2 + xb_u16(b, pos) + q, q));
 
   // Number of entries that frame one after the other from pos (their content is not
   // looked at: it equals the number of entries wherever xb_entries_from holds).
   logic integer xb_entries_count{L}(uint8_t *b, integer n, integer pos, integer q) =
     pos >= n ? 0 :
-    xb_entry_end(b, n, pos, q) > pos ? 1 + xb_entries_count(b, n, xb_entry_end(b, n, pos, q), q) : 0;
+    (pos + 2 <= n && pos + 2 + xb_u16(b, pos) + q <= n)
+      ? 1 + xb_entries_count(b, n, pos + 2 + xb_u16(b, pos) + q, q) : 0;
 
   // ------------------------------------------------------------ encoders
   logic integer xb_publish_header_size_l(integer tl, integer pl) =

@@ -10,7 +10,8 @@
 /*@
   requires \valid_read(b + (0 .. len - 1));
   assigns \nothing;
-  ensures \result == (xb_str_end(b, len, pos) < 0 ? 0 : xb_str_end(b, len, pos));
+  ensures \result != 0 <==> xb_str_end(b, len, pos) >= 0;
+  ensures \result != 0 ==> \result == xb_str_end(b, len, pos);
   ensures \result == 0 || pos + 2 <= \result <= len;
 */
 size_t xb_mqtt_string_end(const uint8_t *b, size_t len, size_t pos)
@@ -32,8 +33,10 @@ size_t xb_mqtt_string_end(const uint8_t *b, size_t len, size_t pos)
   requires body == \null || out == \null || \separated(out, body + (0 .. len - 1));
   assigns *out;
   ensures \result == XB_MQTT_OK || \result == XB_MQTT_MALFORMED;
-  ensures \result == XB_MQTT_OK <==>
-            (body != \null && out != \null && xb_publish_ok{Pre}(body, len, flags));
+  ensures pub_sound: \result == XB_MQTT_OK ==>
+            body != \null && out != \null && xb_publish_ok{Pre}(body, len, flags);
+  ensures pub_complete: body != \null && out != \null && xb_publish_ok{Pre}(body, len, flags) ==>
+            \result == XB_MQTT_OK;
   ensures pub_flags: \result == XB_MQTT_OK ==>
             out->qos == (flags / 2) % 4 && out->dup == flags / 8 && out->retain == flags % 2;
   ensures pub_topic: \result == XB_MQTT_OK ==>
@@ -74,6 +77,12 @@ xb_mqtt_status xb_mqtt_decode_publish(const uint8_t *body, size_t len, uint8_t f
               ok = false;
             }
           }
+          /*@ assert A1: xb_publish_flags_ok(flags); */
+          /*@ assert A2: xb_str_end(body, len, 0) == e; */
+          /*@ assert A3: xb_u16(body, 0) == tl; */
+          /*@ assert A4: xb_str_utf8(body, 0, e); */
+          /*@ assert A5: xb_no_wildcard(body + 2, xb_u16(body, 0)); */
+          /*@ assert A6: ok ==> ((flags / 2) % 4 > 0 ==> e + 2 <= len && xb_u16(body, e) != 0); */
           if (ok) {
             out->qos = qos;
             out->dup = dup;
@@ -312,6 +321,8 @@ xb_mqtt_status xb_mqtt_next_filter(const uint8_t *body, size_t len, bool with_qo
     /*@ assert !with_qos && p < len && xb_entries_from(body, len, p, 0) ==>
                  xb_entry_ok(body, len, p, 0)
                  && xb_entries_from(body, len, p + 2 + xb_u16(body, p), 0); */
+    /*@ assert with_qos && p < len && xb_entries_from(body, len, p, 1) ==>
+                 e != 0 && e < len && xb_entries_from(body, len, e + 1, 1); */
     if (e != 0u && (!with_qos || e < len)) {
       uint8_t q = with_qos ? body[e] : 0u;
       filter->off = p + 2u;
