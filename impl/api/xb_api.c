@@ -140,7 +140,6 @@ static const char *xb_title(int status) {
     case 403: return "Forbidden";
     case 404: return "Not found";
     case 422: return "Unprocessable Entity";
-    case 501: return "Not Implemented";
     default: return "Internal Server Error";
   }
 }
@@ -246,6 +245,14 @@ static void xb_resp_init(xb_api_response *resp) {
   if (body != NULL) xb_buf_reset(body);
 }
 
+/* The input mappers per (version, format); v1 is CSV only (XB-TOPIC-12, XB-CSV-27). */
+const xb_input_ops *xb_input_for(unsigned version, unsigned format) {
+  if (version == 2 && format == XB_TOPIC_JSON) return &xb_input_json;
+  if (version == 2 && format == XB_TOPIC_XML) return &xb_input_xml;
+  if (format == XB_TOPIC_CSV) return version == 1 ? &xb_input_csv_v1 : &xb_input_csv;
+  return NULL;
+}
+
 /* The handler of a write (authorized, inside its savepoint). */
 static int xb_dispatch_write(xb_rq *q) {
   bool post = q->method == XB_M_POST;
@@ -292,10 +299,10 @@ static int xb_run(xb_rq *q, bool render) {
   }
   r = xb_authz_request(q);
   if (r == 0 && render) {
+    /* The routes admit only formats that have a mapper and a renderer; this guards the
+     * two tables against drifting apart (XB-RES-25: no such format is 404 bad-format). */
     bool have = write ? q->input != NULL : q->render != NULL;
-    if (!have)
-      r = xb_rq_fail(q, 501, "bad-format", "format %s not implemented yet (issue #6)",
-                     q->t->format == XB_TOPIC_XML ? "xml" : "csv");
+    if (!have) r = xb_rq_fail(q, 404, "bad-format", "format not defined for this resource");
   }
   if (r == 0 && render) r = write ? xb_dispatch_write(q) : xb_read_target(q, q->resp->body);
   if (write) {
@@ -389,7 +396,7 @@ int xb_api_render_state(xb_api *api, const xb_topic *t, const uint8_t *bytes, in
   q.system = true; /* XB-SUB-21: rendered once, permissions checked per subscriber */
   int r = xb_route_check(&q);
   if (r == 0) r = xb_hist_prepare(&q);
-  if (r == 0 && q.render == NULL) r = xb_rq_fail(&q, 501, "bad-format", "not implemented");
+  if (r == 0 && q.render == NULL) r = xb_rq_fail(&q, 404, "bad-format", "no renderer");
   if (r == 0) r = xb_read_target(&q, out);
   if (r == 0 && !xb_buf_ok(out)) r = 500;
   if (r != 0) xb_buf_reset(out);

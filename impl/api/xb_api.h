@@ -104,7 +104,7 @@ typedef struct {
 } xb_api_changes;
 
 typedef struct {
-  int status;         /* 200, 201, 400, 401, 403, 404, 422, 500 (501: format not yet built) */
+  int status;         /* 200, 201, 400, 401, 403, 404, 422, 500 */
   const char *reason; /* XB-ERR-2 keyword on failure, NULL on success */
   char detail[256];   /* one line for the log and the error body */
   xb_buf *body;       /* caller's buffer: the read representation, or the error body */

@@ -14,7 +14,7 @@ static int xb_parse_fail2(xb_rq *q, const xb_parse_err *e) {
     q->err_title = e->title;
     return xb_rq_fail(q, 400, "bad-payload", "%s", e->detail);
   }
-  return xb_rq_fail(q, 422, "invalid", "%s", e->detail);
+  return xb_rq_fail(q, 422, e->reason != NULL ? e->reason : "invalid", "%s", e->detail);
 }
 
 bool xb_acct_random_key(char out[41]) {
@@ -177,6 +177,7 @@ static int xb_key_merge(xb_rq *q, const xb_key_in *in, xb_key_row *k, bool creat
 int xb_write_key_create(xb_rq *q) {
   xb_key_in in;
   xb_parse_err e;
+  xb_parse_err_init(&e, q->api->cfg.max_datapoints);
   xb_store *st = q->api->st;
   if (q->input->key(q->req->payload, q->req->payload_len, &q->api->arena, &in, &e) != 0)
     return xb_parse_fail2(q, &e);
@@ -216,6 +217,7 @@ int xb_write_key_create(xb_rq *q) {
 int xb_write_key(xb_rq *q) {
   xb_key_in in;
   xb_parse_err e;
+  xb_parse_err_init(&e, q->api->cfg.max_datapoints);
   if (q->input->key(q->req->payload, q->req->payload_len, &q->api->arena, &in, &e) != 0)
     return xb_parse_fail2(q, &e);
   xb_key_row k;
@@ -300,6 +302,7 @@ static int xb_trigger_merge(xb_rq *q, const xb_trigger_in *in, xb_trigger_row *t
 int xb_write_trigger_create(xb_rq *q) {
   xb_trigger_in in;
   xb_parse_err e;
+  xb_parse_err_init(&e, q->api->cfg.max_datapoints);
   if (q->input->trigger(q->req->payload, q->req->payload_len, &q->api->arena, &in, &e) != 0)
     return xb_parse_fail2(q, &e);
   xb_trigger_row t;
@@ -323,6 +326,7 @@ int xb_write_trigger_create(xb_rq *q) {
 int xb_write_trigger(xb_rq *q) {
   xb_trigger_in in;
   xb_parse_err e;
+  xb_parse_err_init(&e, q->api->cfg.max_datapoints);
   if (q->input->trigger(q->req->payload, q->req->payload_len, &q->api->arena, &in, &e) != 0)
     return xb_parse_fail2(q, &e);
   xb_trigger_row t;
@@ -409,6 +413,7 @@ int xb_acct_create_user(xb_rq *q, xb_str login, const xb_user_row *attrs, bool a
 int xb_write_user_create(xb_rq *q) {
   xb_user_in in;
   xb_parse_err e;
+  xb_parse_err_init(&e, q->api->cfg.max_datapoints);
   if (q->input->user(q->req->payload, q->req->payload_len, &q->api->arena, &in, &e) != 0)
     return xb_parse_fail2(q, &e);
   if (in.login.type != XB_V_STR) return xb_rq_fail(q, 422, "invalid", "login: required string");
@@ -427,6 +432,7 @@ int xb_write_user_create(xb_rq *q) {
 int xb_write_user(xb_rq *q) {
   xb_user_in in;
   xb_parse_err e;
+  xb_parse_err_init(&e, q->api->cfg.max_datapoints);
   if (q->input->user(q->req->payload, q->req->payload_len, &q->api->arena, &in, &e) != 0)
     return xb_parse_fail2(q, &e);
   xb_user_row u;

@@ -29,7 +29,7 @@ static int xb_parse_fail(xb_rq *q, const xb_parse_err *e) {
     q->err_title = e->title;
     return xb_rq_fail(q, 400, "bad-payload", "%s", e->detail);
   }
-  return xb_rq_fail(q, 422, "invalid", "%s", e->detail);
+  return xb_rq_fail(q, 422, e->reason != NULL ? e->reason : "invalid", "%s", e->detail);
 }
 
 /* The set entry of datastream id, loading or creating it (XB-RES-47, XB-RES-49). */
@@ -234,6 +234,7 @@ static void xb_report_feed(xb_rq *q, uint32_t id, unsigned char flags) {
 int xb_write_feed_create(xb_rq *q) {
   xb_feed_in in;
   xb_parse_err e;
+  xb_parse_err_init(&e, q->api->cfg.max_datapoints);
   xb_store *st = q->api->st;
   if (q->input->feed(q->req->payload, q->req->payload_len, &q->api->arena, &in, &e) != 0)
     return xb_parse_fail(q, &e);
@@ -304,6 +305,7 @@ static xb_dsset *xb_dsset_new(xb_rq *q) {
 int xb_write_feed(xb_rq *q) {
   xb_feed_in in;
   xb_parse_err e;
+  xb_parse_err_init(&e, q->api->cfg.max_datapoints);
   if (q->input->feed(q->req->payload, q->req->payload_len, &q->api->arena, &in, &e) != 0)
     return xb_parse_fail(q, &e);
   xb_feed_row before, after;
@@ -322,6 +324,7 @@ int xb_write_feed(xb_rq *q) {
 int xb_write_datastreams(xb_rq *q) {
   xb_feed_in in;
   xb_parse_err e;
+  xb_parse_err_init(&e, q->api->cfg.max_datapoints);
   if (q->input->datastreams(q->req->payload, q->req->payload_len, &q->api->arena, &in, &e) != 0)
     return xb_parse_fail(q, &e);
   if (in.nds == 0) return xb_rq_fail(q, 422, "invalid", "datastreams: at least one required");
@@ -347,6 +350,7 @@ int xb_write_datastreams(xb_rq *q) {
 int xb_write_datastream(xb_rq *q) {
   xb_ds_in in;
   xb_parse_err e;
+  xb_parse_err_init(&e, q->api->cfg.max_datapoints);
   if (q->input->datastream(q->req->payload, q->req->payload_len, &q->api->arena, &in, &e) != 0)
     return xb_parse_fail(q, &e);
   int rc = xb_check_value_count(q, xb_ds_value_count(&in));
@@ -363,6 +367,7 @@ int xb_write_datastream(xb_rq *q) {
 int xb_write_datapoints(xb_rq *q) {
   xb_ds_in in;
   xb_parse_err e;
+  xb_parse_err_init(&e, q->api->cfg.max_datapoints);
   if (q->input->datapoints(q->req->payload, q->req->payload_len, &q->api->arena, &in, &e) != 0)
     return xb_parse_fail(q, &e);
   if (in.npoints == 0) return xb_rq_fail(q, 422, "invalid", "datapoints: at least one required");
@@ -380,6 +385,7 @@ int xb_write_datapoints(xb_rq *q) {
 int xb_write_datapoint(xb_rq *q) {
   xb_val v;
   xb_parse_err e;
+  xb_parse_err_init(&e, q->api->cfg.max_datapoints);
   if (q->input->datapoint(q->req->payload, q->req->payload_len, &q->api->arena, &v, &e) != 0)
     return xb_parse_fail(q, &e);
   int64_t at = q->t->ts_us;

@@ -169,6 +169,7 @@ static xb_store_status xb_feed_view_load(xb_rq *q, const xb_feed_row *f, const x
   v->live = q->now - f->updated <= 900 * XB_US; /* XB-RES-36 */
   const xb_topic_param_slot *su = &q->t->params.slot[XB_TOPIC_P_SHOW_USER];
   v->show_user = su->present && su->num != 0; /* XB-TOPIC-29 */
+  v->history = h != NULL && h->on;
   xb_waypoint_row *wps = NULL;
   xb_store_status r = xb_store_waypoints(st, f->id, a, &wps, &v->nwps);
   if (r != XB_STORE_OK) return r;
@@ -357,6 +358,7 @@ int xb_read_target(xb_rq *q, xb_buf *out) {
       memset(&fv, 0, sizeof fv);
       fv.feed = &f;
       fv.live = q->now - f.updated <= 900 * XB_US;
+      fv.history = t->resource == XB_TOPIC_DATASTREAM && q->hist.on;
       xb_ds_row d;
       r = xb_store_ds_get(st, t->feed_id, q->ds.p, q->ds.n, a, &d);
       if (r != XB_STORE_OK) {

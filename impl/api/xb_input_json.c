@@ -433,9 +433,3 @@ const xb_input_ops xb_input_json = {
     .trigger = xb_in_trigger,
     .user = xb_in_user,
 };
-
-const xb_input_ops *xb_input_for(unsigned version, unsigned format) {
-  /* XML and CSV mappers (and the v1 positional CSV) arrive with issue #6. */
-  if (version == 2 && format == 0) return &xb_input_json;
-  return NULL;
-}

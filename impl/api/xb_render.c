@@ -1,12 +1,15 @@
 /* xb_render.c — renderer registry and helpers shared by every format. */
 #include "api/xb_render.h"
 
+#include "formats/xb_render_csv.h"
 #include "formats/xb_render_json.h"
+#include "formats/xb_render_xml.h"
 
 const xb_renderer *xb_render_for(unsigned version, unsigned format) {
-  /* XML (EEML 0.5.1) and CSV (v2, v1) arrive with issue #6: one line each here. */
   if (version == 2 && format == 0) return &xb_render_json;
-  return NULL;
+  if (version == 2 && format == 1) return &xb_render_xml; /* EEML 0.5.1, spec/xml.md */
+  if (format == 2) return version == 1 ? &xb_render_csv_v1 : &xb_render_csv; /* spec/csv.md */
+  return NULL; /* v1 has only CSV (XB-TOPIC-12): the route check answers 404 first */
 }
 
 /* Days since 1970-01-01 to civil date (H. Hinnant's algorithm, proleptic Gregorian). */

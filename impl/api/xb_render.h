@@ -41,6 +41,9 @@ typedef struct {
   size_t nwps;
   const xb_ds_view *ds; /* in ascending byte order of id (XB-RES-59), filtered */
   size_t nds;
+  /* A history request (XB-TOPIC-18): CSV then renders only the selected datapoints,
+   * possibly none (XB-CSV-7, XB-CSV-9); JSON and XML add them to the usual attributes. */
+  bool history;
 } xb_feed_view;
 
 typedef struct {

@@ -1,7 +1,7 @@
 /*
  * xb_write.h — the format-independent content of a write payload.
  *
- * Each input format (JSON now; XML and CSV with issue #6) maps its syntax onto these
+ * Each input format (JSON, XML, CSV v2 and v1) maps its syntax onto these
  * structures; the engine then applies the resource rules of spec/resources.md to them,
  * so that the same content gives the same stored state in every format (XB-RES-90).
  *
@@ -94,12 +94,27 @@ typedef struct {
   xb_val login, full_name, email, website, about, organisation, timezone;
 } xb_user_in;
 
-/* Result of mapping a payload: status 0 (ok), 400 (syntax) or 422 (shape). */
+/*
+ * Result of mapping a payload: status 0 (ok), 400 (syntax) or 422 (shape). One field is
+ * an input: max_values, set by the engine before the call (xb_parse_err_init) to the
+ * request's max-datapoints (XB-RES-63), lets a format that collects values as it parses
+ * (CSV) bound its memory by the limit rather than by the payload.
+ */
 typedef struct {
   int status;
   char detail[256]; /* one line (XB-RES-88) */
   const char *title; /* "JSON Parser Error" etc. for 400 syntax errors, else NULL */
+  const char *reason; /* log reason of a 422 when not "invalid" (too-many-datapoints) */
+  size_t max_values;  /* in: XB-RES-63 limit of values per request */
 } xb_parse_err;
+
+static inline void xb_parse_err_init(xb_parse_err *e, size_t max_values) {
+  e->status = 0;
+  e->detail[0] = '\0';
+  e->title = NULL;
+  e->reason = NULL;
+  e->max_values = max_values;
+}
 
 /*
  * What a write payload can be; one entry per writable resource shape. Each returns 0,
@@ -123,9 +138,12 @@ typedef struct xb_input_ops {
   int (*user)(const uint8_t *p, size_t n, xb_arena *a, xb_user_in *out, xb_parse_err *e);
 } xb_input_ops;
 
-/* The input mapper of (version, format 0 json / 1 xml / 2 csv); NULL if none yet. */
+/* The input mapper of (version, format 0 json / 1 xml / 2 csv); NULL if none. */
 const xb_input_ops *xb_input_for(unsigned version, unsigned format);
 
-extern const xb_input_ops xb_input_json;
+extern const xb_input_ops xb_input_json;   /* spec/json.md §3-§4 */
+extern const xb_input_ops xb_input_xml;    /* spec/xml.md §4-§5 */
+extern const xb_input_ops xb_input_csv;    /* spec/csv.md §3-§4, v2 */
+extern const xb_input_ops xb_input_csv_v1; /* spec/csv.md XB-CSV-27, XB-CSV-28 */
 
 #endif

@@ -76,7 +76,7 @@ START_TEST(test_render_feed_example_XB_JSON_8) {
   xb_feed_row f = feed504();
   xb_ds_row d0 = ds0(), dt = ds_temp();
   xb_ds_view dv[2] = {{&d0, NULL, 0}, {&dt, NULL, 0}};
-  xb_feed_view v = {&f, true, false, NULL, 0, dv, 2};
+  xb_feed_view v = {&f, true, false, NULL, 0, dv, 2, false};
   xb_buf b;
   xb_buf_init(&b, 0);
   xb_render_json.feed(&b, &ctx, &v);
@@ -110,7 +110,7 @@ START_TEST(test_render_feed_mobile_show_user_XB_JSON_3) {
   f.created = T("2013-01-05T10:00:00Z");
   f.updated = T("2013-04-23T09:00:00Z");
   xb_waypoint_row w = {T("2013-04-23T08:00:00Z"), S("51.5"), S("-0.12"), XB_STR_NONE};
-  xb_feed_view v = {&f, false, true, &w, 1, NULL, 0};
+  xb_feed_view v = {&f, false, true, &w, 1, NULL, 0, false};
   xb_buf b;
   xb_buf_init(&b, 0);
   xb_render_json.feed(&b, &ctx, &v);
@@ -138,7 +138,7 @@ START_TEST(test_render_feed_history_XB_JSON_11) {
   xb_feed_row f = feed504();
   xb_ds_row d0 = ds0(), dt = ds_temp();
   xb_ds_view dv[2] = {{&d0, pts, 2}, {&dt, NULL, 0}};
-  xb_feed_view v = {&f, true, false, NULL, 0, dv, 2};
+  xb_feed_view v = {&f, true, false, NULL, 0, dv, 2, false};
   xb_buf b;
   xb_buf_init(&b, 0);
   xb_render_json.feed(&b, &ctx, &v);
@@ -156,7 +156,7 @@ END_TEST
 START_TEST(test_render_datastream_XB_JSON_12) {
   make_points();
   xb_feed_row f = feed504();
-  xb_feed_view fv = {&f, true, false, NULL, 0, NULL, 0};
+  xb_feed_view fv = {&f, true, false, NULL, 0, NULL, 0, false};
   xb_ds_row d0 = ds0(), dt = ds_temp();
   xb_ds_view v = {&d0, NULL, 0};
   xb_buf b;
@@ -196,7 +196,7 @@ END_TEST
 START_TEST(test_render_datapoints_XB_JSON_13) {
   make_points();
   xb_feed_row f = feed504();
-  xb_feed_view fv = {&f, true, false, NULL, 0, NULL, 0};
+  xb_feed_view fv = {&f, true, false, NULL, 0, NULL, 0, false};
   xb_ds_row d0 = ds0();
   xb_buf b;
   xb_buf_init(&b, 0);
@@ -227,7 +227,7 @@ START_TEST(test_render_feed_list_XB_JSON_14) {
   d0.current_value = S("21.5");
   d0.at = T("2013-04-23T12:34:56.100000Z");
   xb_ds_view dv = {&d0, NULL, 0};
-  xb_feed_view v = {&f, true, false, NULL, 0, &dv, 1};
+  xb_feed_view v = {&f, true, false, NULL, 0, &dv, 1, false};
   xb_feed_list_view l = {1, 0, 50, &v, 1};
   xb_buf b;
   xb_buf_init(&b, 0);
@@ -422,7 +422,7 @@ END_TEST
 /* A limited buffer fails whole (XB-LIM-9 style: never a truncated rendering). */
 START_TEST(test_render_buffer_limit) {
   xb_feed_row f = feed504();
-  xb_feed_view v = {&f, true, false, NULL, 0, NULL, 0};
+  xb_feed_view v = {&f, true, false, NULL, 0, NULL, 0, false};
   xb_buf b;
   xb_buf_init(&b, 64);
   xb_render_json.feed(&b, &ctx, &v);
