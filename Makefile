@@ -194,7 +194,7 @@ test-integration: all
 # ------------------------------------------------------------------ the whole check
 # Conformance areas whose feature has not landed yet; tools/trace-pending.txt names their
 # files so that their citations do not count as coverage meanwhile.
-CONFORM_SKIP ?= formats-csv,formats-xml,tls
+CONFORM_SKIP ?= formats-csv,formats-xml
 check: deps
 	@$(MAKE) -s all
 	@echo "== unit tests (Check, ASan + UBSan)"

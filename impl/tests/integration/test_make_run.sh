@@ -31,7 +31,8 @@ wait_for() { # file pattern seconds
 
 start() {
   PORT=$(free_port)
-  XB_RUN_DIR="$TMP/var" XB_RUN_LISTEN="127.0.0.1:$PORT" "$ROOT/tools/run.sh" --log-level debug \
+  XB_RUN_DIR="$TMP/var" XB_RUN_LISTEN="127.0.0.1:$PORT" XB_RUN_LISTEN_TLS=none \
+    "$ROOT/tools/run.sh" --log-level debug \
     >"$TMP/out" 2>&1 &
   PID=$!
   wait_for "$TMP/out" "info listening addr=127.0.0.1 port=$PORT" 10 || fail "bridge not listening"
