@@ -185,6 +185,7 @@ static size_t xb_json__accept(const uint8_t *in, size_t len, size_t start, size_
     ensures \result.status == XB_JSON_OK ==>
       \forall integer j; start <= j < \result.end ==> xb_json_str_byte((uint8_t *)in, j);
     ensures \result.status != XB_JSON_OK ==> start <= \result.err <= len;
+    ensures \result.type == XB_JSON_STRING;
 */
 xb_json_lex xb_json__scan_string(const uint8_t *in, size_t len, size_t start)
 {
@@ -295,6 +296,7 @@ static size_t xb_json__digits(const uint8_t *in, size_t len, size_t p)
     ensures \result.status == XB_JSON_OK || \result.status == XB_JSON_SYNTAX;
     ensures \result.status == XB_JSON_OK ==> pos < \result.end <= len;
     ensures \result.status != XB_JSON_OK ==> pos <= \result.err <= len;
+    ensures \result.type == XB_JSON_NUMBER;
 */
 xb_json_lex xb_json__scan_number(const uint8_t *in, size_t len, size_t pos)
 {

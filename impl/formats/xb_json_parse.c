@@ -108,15 +108,14 @@ static void xb_json__put(const uint8_t *in, size_t len, size_t maxd, size_t pos,
   t[i].depth = depth;
 }
 
-/* Count one more child of token k. */
-/*@ requires \valid(t + k) && k < n;
+/* Count the new token as one more child of its parent k, if k counts it. */
+/*@ requires \valid(t + (0 .. n - 1));
+    requires k == XB_JSON_NONE || (k < n && t[k].children < n);
     requires xb_json_tok_spans(t, n, len) && xb_json_tok_depths(t, n, maxd);
     requires xb_json_tok_nexts(t, n) && xb_json_tok_parents(t, n);
     requires xb_json_strings_ok((uint8_t *)in, t, n);
     requires xb_json_tok_before(t, n, pos);
-    requires t[k].children < n;
-    assigns t[k].children;
-    ensures t[k].children == \old(t[k].children) + 1;
+    assigns t[0 .. n - 1];
     ensures \forall integer j; 0 <= j < n ==>
       t[j].depth == \old(t[j].depth) && t[j].type == \old(t[j].type)
       && t[j].next == \old(t[j].next);
@@ -128,14 +127,17 @@ static void xb_json__put(const uint8_t *in, size_t len, size_t maxd, size_t pos,
     ensures xb_json_tok_before(t, n, pos);
 */
 static void xb_json__bump(const uint8_t *in, size_t len, size_t maxd, size_t pos,
-                          xb_json_token *t, size_t n, size_t k)
+                          xb_json_token *t, size_t n, size_t k, bool key)
 {
   (void)in; /* the contract reads these */
   (void)len;
   (void)maxd;
   (void)pos;
   (void)n;
-  t[k].children++;
+  /* objects count members (their keys), arrays count elements */
+  if (k != XB_JSON_NONE && (key || t[k].type == XB_JSON_ARRAY)) {
+    t[k].children++;
+  }
 }
 
 /* Close container k at in[pos]: its span ends there and its subtree at n tokens. */
@@ -170,8 +172,65 @@ static void xb_json__seal(const uint8_t *in, size_t len, size_t maxd, size_t pos
 /*
  * Append a token for the lexeme in[c.pos .. end-1] (span off/tlen) and move the state
  * machine on: a container becomes the current one, a key waits for ':', a scalar value
- * completes its parent's element or member, or the document.
+ * completes its parent's element or member, or the document. Room and depth are
+ * checked by xb_json__emit.
  */
+/*@ requires \valid_read(in + (0 .. len - 1));
+    requires \valid(t + (0 .. cap - 1));
+    requires xb_json_ctx_scal(len, cap, maxd, c) && xb_json_ctx_cur(t, c) && !c.done;
+    requires xb_json_tok_spans(t, c.n, len) && xb_json_tok_depths(t, c.n, maxd);
+    requires xb_json_tok_nexts(t, c.n) && xb_json_tok_parents(t, c.n);
+    requires xb_json_strings_ok((uint8_t *)in, t, c.n) && xb_json_tok_before(t, c.n, c.pos);
+    requires key ==> c.state == XB_S_KEY || c.state == XB_S_OBJECT_FIRST;
+    requires !key ==> c.state == XB_S_VALUE || c.state == XB_S_ARRAY_FIRST;
+    requires key ==> type == XB_JSON_STRING;
+    requires XB_JSON_OBJECT <= type <= XB_JSON_NULL;
+    requires c.n < cap && (xb_json_container(type) ==> c.depth < maxd);
+    requires c.pos <= off < end <= len && off + tlen <= end;
+    requires xb_json_container(type) ==> off == c.pos && tlen == 0 && end == c.pos + 1;
+    requires type == XB_JSON_STRING ==>
+      \forall integer j; off <= j < off + tlen ==> in[j] >= 0x20;
+    assigns t[0 .. cap - 1];
+    ensures xb_json_ctx_scal(len, cap, maxd, \result);
+    ensures xb_json_ctx_cur(t, \result);
+    ensures xb_json_tok_spans(t, \result.n, len);
+    ensures xb_json_tok_depths(t, \result.n, maxd);
+    ensures xb_json_tok_nexts(t, \result.n);
+    ensures xb_json_tok_parents(t, \result.n);
+    ensures xb_json_strings_ok((uint8_t *)in, t, \result.n);
+    ensures xb_json_tok_before(t, \result.n, \result.pos);
+    ensures xb_json_progress(c, \result);
+*/
+static xb_json_ctx xb_json__append(const uint8_t *in, size_t len, xb_json_token *t,
+                                 size_t cap, size_t maxd, xb_json_ctx c, uint16_t type,
+                                 size_t off, size_t tlen, size_t end, bool key,
+                                 bool escaped)
+{
+  bool container = (type == XB_JSON_OBJECT || type == XB_JSON_ARRAY);
+  size_t i = c.n;
+  (void)cap; /* the contract reads it */
+  xb_json__put(in, len, maxd, end, t, i, type,
+               (uint16_t)((escaped ? XB_JSON_F_ESCAPED : 0) + (key ? XB_JSON_F_KEY : 0)),
+               off, tlen, c.cur, (uint16_t)c.depth);
+  xb_json__bump(in, len, maxd, end, t, i + 1, c.cur, key);
+  /*@ assert t[i].depth == c.depth && t[i].type == type && t[i].next == i + 1; */
+  /*@ assert c.cur != XB_JSON_NONE ==>
+        t[c.cur].depth + 1 == c.depth && xb_json_container(t[c.cur].type); */
+  c.n = i + 1;
+  c.pos = end;
+  if (container) {
+    c.cur = i;
+    c.depth++;
+    c.state = (type == XB_JSON_OBJECT) ? XB_S_OBJECT_FIRST : XB_S_ARRAY_FIRST;
+  } else if (key) {
+    c.state = XB_S_COLON;
+  } else {
+    c.state = (c.cur == XB_JSON_NONE) ? XB_S_END : XB_S_AFTER;
+  }
+  return c;
+}
+
+/* Append a token if there is room for it and it is not too deep. */
 /*@ requires \valid_read(in + (0 .. len - 1));
     requires \valid(t + (0 .. cap - 1));
     requires xb_json_ctx_scal(len, cap, maxd, c) && xb_json_ctx_cur(t, c) && !c.done;
@@ -202,38 +261,16 @@ static xb_json_ctx xb_json__emit(const uint8_t *in, size_t len, xb_json_token *t
                                  size_t off, size_t tlen, size_t end, bool key,
                                  bool escaped)
 {
-  bool container = (type == XB_JSON_OBJECT || type == XB_JSON_ARRAY);
-  size_t i = c.n;
-  if (container && c.depth >= maxd) {
+  if ((type == XB_JSON_OBJECT || type == XB_JSON_ARRAY) && c.depth >= maxd) {
     c.status = XB_JSON_TOO_DEEP; /* XB-JSON-23: refused at the '{' or '[' of depth 33 */
     c.err = c.pos;
     c.done = true;
-  } else if (i >= cap) {
+  } else if (c.n >= cap) {
     c.status = XB_JSON_TOO_MANY_TOKENS;
     c.err = c.pos;
     c.done = true;
   } else {
-    xb_json__put(in, len, maxd, end, t, i, type,
-                 (uint16_t)((escaped ? XB_JSON_F_ESCAPED : 0) + (key ? XB_JSON_F_KEY : 0)),
-                 off, tlen, c.cur, (uint16_t)c.depth);
-    /* objects count members (their keys), arrays count elements */
-    if (c.cur != XB_JSON_NONE && (key || t[c.cur].type == XB_JSON_ARRAY)) {
-      xb_json__bump(in, len, maxd, end, t, i + 1, c.cur);
-    }
-    /*@ assert t[i].depth == c.depth && t[i].type == type && t[i].next == i + 1; */
-    /*@ assert c.cur != XB_JSON_NONE ==>
-          t[c.cur].depth + 1 == c.depth && xb_json_container(t[c.cur].type); */
-    c.n = i + 1;
-    c.pos = end;
-    if (container) {
-      c.cur = i;
-      c.depth++;
-      c.state = (type == XB_JSON_OBJECT) ? XB_S_OBJECT_FIRST : XB_S_ARRAY_FIRST;
-    } else if (key) {
-      c.state = XB_S_COLON;
-    } else {
-      c.state = (c.cur == XB_JSON_NONE) ? XB_S_END : XB_S_AFTER;
-    }
+    c = xb_json__append(in, len, t, cap, maxd, c, type, off, tlen, end, key, escaped);
   }
   return c;
 }
@@ -478,7 +515,11 @@ static xb_json_ctx xb_json__step(const uint8_t *in, size_t len, xb_json_token *t
     ensures res != \null && tokens == \null ==> res->ntokens == 0;
     ensures res != \null && \result != XB_JSON_OK ==> res->err_off <= len;
     ensures res != \null && tokens != \null ==>
-      xb_json_tokens_ok(tokens, res->ntokens, len, xb_json_eff_depth{Pre}(lim));
+      xb_json_tok_spans(tokens, res->ntokens, len);
+    ensures res != \null && tokens != \null ==>
+      xb_json_tok_depths(tokens, res->ntokens, xb_json_eff_depth{Pre}(lim));
+    ensures res != \null && tokens != \null ==> xb_json_tok_nexts(tokens, res->ntokens);
+    ensures res != \null && tokens != \null ==> xb_json_tok_parents(tokens, res->ntokens);
     ensures res != \null && tokens != \null ==>
       xb_json_strings_ok((uint8_t *)in, tokens, res->ntokens);
     ensures res != \null && \result == XB_JSON_OK ==>
@@ -511,7 +552,7 @@ xb_json_status xb_json_parse(const uint8_t *in, size_t len, xb_json_token *token
     c.err = maxb;
     c.done = true;
   }
-  /*@ assert maxd == xb_json_eff_depth(lim) && maxd <= XB_JSON_DEPTH_MAX; */
+  /*@ assert maxd == xb_json_eff_depth{Pre}(lim) && maxd <= XB_JSON_DEPTH_MAX; */
   /*@ loop invariant xb_json_ctx_ok((uint8_t *)in, len, tokens, tcap, maxd, c);
       loop invariant !c.done ==> in != \null || len == 0;
       loop assigns c, tokens[0 .. tcap - 1];
@@ -521,6 +562,7 @@ xb_json_status xb_json_parse(const uint8_t *in, size_t len, xb_json_token *token
     c = xb_json__step(in, len, tokens, tcap, maxd, c);
   }
   /*@ assert c.n <= tcap && tcap <= cap && (tokens == \null ==> c.n == 0); */
+  /*@ assert tokens != \null ==> xb_json_tokens_ok(tokens, c.n, len, maxd); */
   if (res != NULL) {
     res->status = c.status;
     res->ntokens = c.n;
