@@ -526,11 +526,13 @@ static xb_str join_tags(xb_arena *a, const xb_list_in *l) {
   return (xb_str){s, k};
 }
 
-static void ds_row(xb_arena *a, const xb_opts *o, const xb_ds_in *d, int64_t now,
-                   xb_ds_row *row, xb_ds_view *view) {
+/* in_feed: an element of a feed's datastreams (its own id); otherwise the topic would
+ * name the datastream, so --datastream does and a payload id is ignored (XB-RES-50). */
+static void ds_row(xb_arena *a, const xb_opts *o, const xb_ds_in *d, bool in_feed,
+                   int64_t now, xb_ds_row *row, xb_ds_view *view) {
   memset(row, 0, sizeof *row);
   row->feed_id = (uint32_t)o->feed_id;
-  row->id = sv(d->id).p != NULL ? sv(d->id) : (xb_str){o->ds_id, strlen(o->ds_id)};
+  row->id = in_feed && sv(d->id).p != NULL ? sv(d->id) : (xb_str){o->ds_id, strlen(o->ds_id)};
   row->current_value = sv(d->current_value);
   row->written = row->current_value.p != NULL;
   row->at = at_or(d->at, now);
@@ -603,7 +605,7 @@ static int render_to(const xb_opts *o, xb_arena *a, const xb_parsed *r) {
     xb_ds_row *rows = xb_arena_alloc(a, (f->nds + 1) * sizeof *rows);
     xb_ds_view *views = xb_arena_alloc(a, (f->nds + 1) * sizeof *views);
     if (rows == NULL || views == NULL) return 2;
-    for (size_t i = 0; i < f->nds; i++) ds_row(a, o, &f->ds[i], now, &rows[i], &views[i]);
+    for (size_t i = 0; i < f->nds; i++) ds_row(a, o, &f->ds[i], true, now, &rows[i], &views[i]);
     fv.ds = views;
     fv.nds = f->nds;
     rd->feed(&b, &ctx, &fv);
@@ -613,7 +615,7 @@ static int render_to(const xb_opts *o, xb_arena *a, const xb_parsed *r) {
       dsin.points = &one;
       dsin.npoints = 1;
     }
-    ds_row(a, o, &dsin, now, &dr, &dv);
+    ds_row(a, o, &dsin, false, now, &dr, &dv);
     if (o->res == R_DS && rd->datastream != NULL) rd->datastream(&b, &ctx, &fv, &dv);
     else if (o->res == R_DPS && rd->datapoints != NULL)
       rd->datapoints(&b, &ctx, &fv, &dr, dv.points, dv.npoints);

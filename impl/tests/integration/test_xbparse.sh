@@ -128,6 +128,9 @@ check "XB-TOOL-8 XB-JSON-8 XB-JSON-11 feed rendered, datapoints in at order" $?
 run --format csv --resource datastream --to json --datastream temp - <<< '2013-04-23T12:34:56.1Z,21.5'
 [[ $rc -eq 0 && $out == '{"id":"temp","current_value":"21.5","at":"2013-04-23T12:34:56.100000Z","version":"1.0.0"}' ]]
 check "XB-TOOL-8 XB-JSON-12 CSV datastream write rendered as JSON" $?
+run --format json --resource datastream --to json --datastream temp - <<< '{"id":"zz","current_value":"5"}'
+[[ $rc -eq 0 && $out == '{"id":"temp","current_value":"5","at":"'*'","version":"1.0.0"}' ]]
+check "XB-TOOL-8 XB-JSON-35 a datastream payload's id is ignored: --datastream names it" $?
 run --format json --resource trigger --to json "$dir/trig.json"
 [[ $rc -eq 0 && $out == '{"id":1,"url":"https://example.org/hook","trigger_type":"gt","threshold_value":"30","environment_id":504,"stream_id":"0","user":"xbparse"}' ]]
 check "XB-TOOL-8 XB-JSON-16 trigger rendered" $?
