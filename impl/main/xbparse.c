@@ -279,106 +279,35 @@ static int check_json(const xb_opts *o, const uint8_t *in, size_t len) {
   return rc;
 }
 
-static int map_json(const xb_opts *o, const uint8_t *in, size_t len, xb_arena *a,
-                    xb_parsed *r) {
-  const xb_input_ops *ops = &xb_input_json;
+/* The engine's own mapper of (API version, format) onto the write model of R. */
+static int map_input(const xb_opts *o, const uint8_t *in, size_t len, xb_arena *a,
+                     xb_parsed *r) {
+  const xb_input_ops *ops = xb_input_for(o->api == 1 ? 1 : 2, (unsigned)o->format);
   xb_parse_err e;
-  int st;
+  xb_parse_err_init(&e, XB_PARSE_MAX_POINTS);
+  int st = -1;
   switch (o->res) {
-  case R_FEED: st = ops->feed(in, len, a, &r->feed, &e); break;
-  case R_DSS: st = ops->datastreams(in, len, a, &r->feed, &e); break;
-  case R_DS: st = ops->datastream(in, len, a, &r->ds, &e); break;
-  case R_DPS: st = ops->datapoints(in, len, a, &r->ds, &e); break;
-  case R_DP: st = ops->datapoint(in, len, a, &r->value, &e); break;
-  case R_KEY: st = ops->key(in, len, a, &r->key, &e); break;
-  case R_TRIGGER: st = ops->trigger(in, len, a, &r->trigger, &e); break;
-  default: st = ops->user(in, len, a, &r->user, &e); break;
+  case R_FEED: if (ops && ops->feed) st = ops->feed(in, len, a, &r->feed, &e); break;
+  case R_DSS: if (ops && ops->datastreams) st = ops->datastreams(in, len, a, &r->feed, &e); break;
+  case R_DS: if (ops && ops->datastream) st = ops->datastream(in, len, a, &r->ds, &e); break;
+  case R_DPS: if (ops && ops->datapoints) st = ops->datapoints(in, len, a, &r->ds, &e); break;
+  case R_DP: if (ops && ops->datapoint) st = ops->datapoint(in, len, a, &r->value, &e); break;
+  case R_KEY: if (ops && ops->key) st = ops->key(in, len, a, &r->key, &e); break;
+  case R_TRIGGER: if (ops && ops->trigger) st = ops->trigger(in, len, a, &r->trigger, &e); break;
+  default: if (ops && ops->user) st = ops->user(in, len, a, &r->user, &e); break;
   }
   if (st == 0) return 0;
+  if (st < 0) {
+    fprintf(stderr, "xbparse: not yet: no %s write mapping for a %s in this build\n",
+            formats[o->format], resources[o->res]);
+    return 2;
+  }
   /* 400 details already read "line L, column C: ..." (XB-RES-88) */
   fprintf(stderr, "xbparse: %s: %s [%d]\n", o->name, e.detail, st);
   return 1;
 }
 
 /* ------------------------------------------------------------------ CSV */
-
-static xb_val csv_val(xb_arena *a, const uint8_t *in, size_t len, size_t off, size_t n) {
-  xb_val v = {XB_V_STR, false, {NULL, 0}};
-  size_t sz = xb_csv_decoded_size(in, len, off, n);
-  char *s = xb_arena_alloc(a, sz + 1);
-  if (s != NULL) {
-    xb_csv_decode(in, len, off, n, (uint8_t *)s, sz);
-    s[sz] = 0;
-    v.s = (xb_str){s, sz};
-  }
-  return v;
-}
-
-static xb_val csv_time(xb_arena *a, const xb_csv_entry *e) {
-  xb_val v = {XB_V_ABSENT, false, {NULL, 0}};
-  if (!e->has_at) return v;
-  char *s = xb_arena_alloc(a, XB_TIME_TEXT_LEN + 1);
-  if (s == NULL) return v;
-  v.type = XB_V_STR;
-  v.s = (xb_str){s, xb_time_format(e->at, s)};
-  return v;
-}
-
-static int map_csv(const xb_opts *o, const uint8_t *in, size_t len, xb_arena *a,
-                   xb_parsed *r) {
-  xb_csv_shape shape;
-  switch (o->res) {
-  case R_FEED: shape = o->api == 1 ? XB_CSV_V1_FEED : XB_CSV_FEED; break;
-  case R_DSS: shape = XB_CSV_DATASTREAMS; break;
-  case R_DS: shape = o->api == 1 ? XB_CSV_V1_DATASTREAM : XB_CSV_DATASTREAM; break;
-  case R_DPS: shape = XB_CSV_DATAPOINTS; break;
-  default: shape = XB_CSV_DATAPOINT; break;
-  }
-  xb_csv_entry *en = xb_arena_alloc(a, XB_PARSE_MAX_POINTS * sizeof *en);
-  size_t n = 0;
-  xb_csv_error err;
-  memset(&err, 0, sizeof err);
-  if (en == NULL) return fprintf(stderr, "xbparse: out of memory\n"), 2;
-  xb_csv_status st = xb_csv_parse(in, len, shape, en, XB_PARSE_MAX_POINTS, &n, &err);
-  if (st != XB_CSV_OK) {
-    fprintf(stderr, "xbparse: %s: line %zu, column %zu: %s [%d]\n", o->name, err.line,
-            err.col, xb_csv_reason_text(err.reason), xb_csv_http_status(st));
-    return 1;
-  }
-  if (o->res == R_FEED || o->res == R_DSS) { /* one datastream per record */
-    r->feed.has_ds = true;
-    r->feed.ds = xb_arena_alloc(a, n * sizeof *r->feed.ds);
-    if (r->feed.ds == NULL) return 2;
-    memset(r->feed.ds, 0, n * sizeof *r->feed.ds);
-    r->feed.nds = n;
-    for (size_t i = 0; i < n; i++) {
-      xb_ds_in *d = &r->feed.ds[i];
-      if (en[i].id_len > 0) d->id = csv_val(a, in, len, en[i].id_off, en[i].id_len);
-      else { /* v1: positional, datastream "k" */
-        char *s = xb_arena_alloc(a, 24);
-        if (s == NULL) return 2;
-        d->id = (xb_val){XB_V_STR, false, {s, (size_t)snprintf(s, 24, "%zu", en[i].index)}};
-      }
-      d->current_value = csv_val(a, in, len, en[i].val_off, en[i].val_len);
-      d->at = csv_time(a, &en[i]);
-    }
-  } else if (o->res == R_DPS) {
-    r->ds.has_points = true;
-    r->ds.points = xb_arena_alloc(a, n * sizeof *r->ds.points);
-    if (r->ds.points == NULL) return 2;
-    r->ds.npoints = n;
-    for (size_t i = 0; i < n; i++) {
-      r->ds.points[i].value = csv_val(a, in, len, en[i].val_off, en[i].val_len);
-      r->ds.points[i].at = csv_time(a, &en[i]);
-    }
-  } else if (o->res == R_DS) {
-    r->ds.current_value = csv_val(a, in, len, en[0].val_off, en[0].val_len);
-    r->ds.at = csv_time(a, &en[0]);
-  } else {
-    r->value = csv_val(a, in, len, en[0].val_off, en[0].val_len);
-  }
-  return 0;
-}
 
 static int list_csv(const xb_opts *o, const uint8_t *in, size_t len) {
   xb_csv_error err;
@@ -454,28 +383,8 @@ static int check_xml(const xb_opts *o, const uint8_t *in, size_t len) {
   int rc = 0;
   if (st != XB_XML_OK) {
     rc = invalid_at(o, in, len, r.err_off, xb_xml_status_str(st), 400);
-  } else if (o->res != R_NONE) { /* XB-XML-35, XB-XML-42, XB-XML-43: the root */
-    const char *want = o->res == R_KEY ? "key" : o->res == R_TRIGGER ? "datastream-trigger"
-                       : o->res == R_USER ? "user" : "eeml";
-    size_t ns = xb_xml_attr(in, len, t, r.nnodes, 0, "xmlns", 5);
-    size_t ver = xb_xml_attr(in, len, t, r.nnodes, 0, "version", 7);
-    char buf[64];
-    size_t w = 0;
-    bool ok_ns = ns == XB_XML_NONE ||
-                 (xb_xml_value_decode(in, len, &t[ns], (uint8_t *)buf, sizeof buf, &w) &&
-                  w == 29 && memcmp(buf, "http://www.eeml.org/xsd/0.5.1", 29) == 0);
-    bool ok_ver = ver == XB_XML_NONE ||
-                  (xb_xml_value_decode(in, len, &t[ver], (uint8_t *)buf, sizeof buf, &w) &&
-                   w == 5 && memcmp(buf, "0.5.1", 5) == 0);
-    char what[80];
-    snprintf(what, sizeof what, "the root element must be <%s>", want);
-    if (!xb_xml_name_is(in, len, &t[0], want, strlen(want)))
-      rc = invalid_at(o, in, len, t[0].voff, what, 422);
-    else if (strcmp(want, "eeml") == 0 && (!ok_ns || !ok_ver))
-      rc = invalid_at(o, in, len, t[!ok_ns ? ns : ver].voff,
-                      "eeml xmlns and version must be those of EEML 0.5.1", 422);
   }
-  for (size_t i = 0; rc == 0 && i < r.nnodes; i++) {
+  for (size_t i = 0; rc == 0 && o->res == R_NONE && i < r.nnodes; i++) {
     bool attr = t[i].type == XB_XML_ATTR;
     if (t[i].type == XB_XML_TEXT ||
         (!attr && xb_xml_count_children(in, len, t, r.nnodes, i, NULL, 0) > 0))
@@ -675,9 +584,10 @@ static int render_to(const xb_opts *o, xb_arena *a, const xb_parsed *r) {
     rd->user(&b, &ctx, &u);
     done = true;
   }
-  if (!done) {
-    fprintf(stderr, "xbparse: --to %s: not yet: no %s renderer for a %s in this build "
-            "(issue #6)\n", formats[o->to], formats[o->to], resources[o->res]);
+  if (!done) { /* XB-RES-25: e.g. CSV has no key, trigger or user representation */
+    fprintf(stderr, "xbparse: --to %s: %s\n", formats[o->to],
+            rd == NULL ? "no renderer of this format and API version in this build"
+                       : "this format has no representation of that resource (XB-RES-25)");
     xb_buf_free(&b);
     return 2;
   }
@@ -750,11 +660,6 @@ int main(int argc, char **argv) {
     return usage_error("csv has no write shape for", resources[o.res]);
   if (o.api == 1 && !(o.format == 2 && (o.res == R_FEED || o.res == R_DS)))
     return usage_error("--api v1 is only the CSV feed and datastream writes", NULL);
-  if (o.to >= 0 && o.format == 1 && o.res != R_NONE) {
-    fprintf(stderr, "xbparse: --to from xml: not yet: XML writes are not mapped onto "
-            "resources in this build (issue #6)\n");
-    return 2;
-  }
   if (o.to >= 0 && o.res == R_NONE && !(o.format == 0 && o.to == 0))
     return usage_error("--to needs --resource (except --format json --to json)", NULL);
   o.name = strcmp(o.file, "-") == 0 ? "<stdin>" : o.file;
@@ -773,13 +678,13 @@ int main(int argc, char **argv) {
     rc = check_xml(&o, in, len);
   } else if (o.res == R_NONE) {
     rc = list_csv(&o, in, len);
-  }
-  if (rc == 0 && o.res != R_NONE && o.format != 1) {
+  } /* CSV with --resource: the mapper judges syntax and shape together */
+  if (rc == 0 && o.res != R_NONE) {
     xb_arena ar;
     xb_parsed r;
     memset(&r, 0, sizeof r);
     xb_arena_init(&ar, 65536, 0);
-    rc = o.format == 0 ? map_json(&o, in, len, &ar, &r) : map_csv(&o, in, len, &ar, &r);
+    rc = map_input(&o, in, len, &ar, &r);
     if (rc == 0 && o.to < 0) list_parsed(o.res, &r);
     if (rc == 0 && o.to >= 0) rc = render_to(&o, &ar, &r);
     xb_arena_free(&ar);
