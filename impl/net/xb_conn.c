@@ -7,6 +7,7 @@
 #include "net/xb_net_int.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -142,7 +143,7 @@ bool xb_conn_closing(const xb_conn *c) { return (c->flags & XB_CONNF_CLOSING) !=
 
 static int q_room(xb_conn *c, uint32_t need) {
   if (c->qlen + need <= c->qcap) return 0;
-  uint32_t cap = c->qcap ? c->qcap : 4;
+  uint32_t cap = c->qcap ? c->qcap : 1; /* an idle connection needs one: its CONNACK */
   while (cap < c->qlen + need) cap *= 2;
   xb_seg *q = malloc((size_t)cap * sizeof *q);
   if (q == NULL) return -1;
@@ -162,6 +163,15 @@ static xb_seg *q_at(xb_conn *c, uint32_t i) { return &c->q[(c->qhead + i) % c->q
 static int append_bytes(xb_conn *c, const void *data, size_t len) {
   if (len == 0) return 0;
   xb_blob *w = c->wchunk;
+  if (w == NULL && len <= XB_SEG_INLINE) { /* no chunk in use: keep it that way */
+    xb_seg *sg = &c->q[(c->qhead + c->qlen) % c->qcap];
+    sg->b = NULL;
+    memcpy(sg->inl, data, len);
+    sg->off = 0;
+    sg->len = (uint32_t)len;
+    c->qlen++;
+    return 0;
+  }
   if (w == NULL || xb_blob_cap(w) - xb_blob_len(w) < len) {
     w = xb_blob_new(len > XB_CHUNK ? len : XB_CHUNK);
     if (w == NULL) return -1;
@@ -174,14 +184,14 @@ static int append_bytes(xb_conn *c, const void *data, size_t len) {
   if (c->qlen > 0) {
     xb_seg *t = q_at(c, c->qlen - 1);
     if (t->b == w && t->off + t->len == used) { /* contiguous with the tail: extend */
-      t->len += len;
+      t->len += (uint32_t)len;
       return 0;
     }
   }
   xb_seg *sg = &c->q[(c->qhead + c->qlen) % c->qcap];
   sg->b = xb_blob_ref(w);
-  sg->off = used;
-  sg->len = len;
+  sg->off = (uint32_t)used;
+  sg->len = (uint32_t)len;
   c->qlen++;
   return 0;
 }
@@ -211,6 +221,7 @@ static void queued(xb_conn *c, size_t n) {
 }
 
 int xb_conn_send(xb_conn *c, const void *data, size_t len, unsigned flags) {
+  if (len > UINT32_MAX) return XB_NET_EINVAL; /* xb_seg fields */
   int r = check_bound(c, len, flags);
   if (r != XB_NET_OK || len == 0) return r;
   if (q_room(c, 1) < 0 || append_bytes(c, data, len) < 0) return XB_NET_ENOMEM;
@@ -221,6 +232,7 @@ int xb_conn_send(xb_conn *c, const void *data, size_t len, unsigned flags) {
 int xb_conn_send_blob(xb_conn *c, const void *hdr, size_t hdr_len, xb_blob *b, size_t off,
                       size_t len, unsigned flags) {
   if (b == NULL || off > xb_blob_len(b) || len > xb_blob_len(b) - off) return XB_NET_EINVAL;
+  if (off + len > UINT32_MAX || hdr_len > UINT32_MAX) return XB_NET_EINVAL; /* xb_seg fields */
   if (hdr_len > SIZE_MAX - len) return XB_NET_EINVAL;
   int r = check_bound(c, hdr_len + len, flags);
   if (r != XB_NET_OK) return r;
@@ -229,8 +241,8 @@ int xb_conn_send_blob(xb_conn *c, const void *hdr, size_t hdr_len, xb_blob *b, s
   if (len > 0) {
     xb_seg *s = &c->q[(c->qhead + c->qlen) % c->qcap];
     s->b = xb_blob_ref(b);
-    s->off = off;
-    s->len = len;
+    s->off = (uint32_t)off;
+    s->len = (uint32_t)len;
     c->qlen++;
   }
   queued(c, hdr_len + len);
@@ -241,8 +253,8 @@ static void q_advance(xb_conn *c, size_t n) {
   while (n > 0 && c->qlen > 0) {
     xb_seg *s = q_at(c, 0);
     if (n < s->len) {
-      s->off += n;
-      s->len -= n;
+      s->off += (uint32_t)n;
+      s->len -= (uint32_t)n;
       c->out_bytes -= n;
       return;
     }
@@ -284,7 +296,7 @@ static void flush(xb_conn *c) {
     size_t total = 0;
     for (uint32_t i = 0; i < c->qlen && n < net->iov_max; i++) {
       xb_seg *s = q_at(c, i);
-      net->iov[n].iov_base = xb_blob_data(s->b) + s->off;
+      net->iov[n].iov_base = (s->b != NULL ? xb_blob_data(s->b) : s->inl) + s->off;
       net->iov[n].iov_len = s->len;
       total += s->len;
       n++;
@@ -439,7 +451,7 @@ static void do_read(xb_conn *c) {
       } else {
         c->in_len += (size_t)r;
       }
-      c->h.on_data(c, c->user);
+      XB_CONN_H(c)->on_data(c, c->user);
       if (scratch) {
         c->flags &= ~(uint32_t)XB_CONNF_IN_SCRATCH;
         if (!(c->flags & XB_CONNF_CLOSING) && keep_scratch_rest(c) < 0)
@@ -503,7 +515,7 @@ static void graceful_end(xb_conn *c) {
 void xb_conn_service_(xb_conn *c) {
   if ((c->flags & XB_CONNF_REDELIVER) && !(c->flags & (XB_CONNF_CLOSING | XB_CONNF_PAUSED))) {
     c->flags &= ~(uint32_t)XB_CONNF_REDELIVER;
-    if (c->in_len > 0) c->h.on_data(c, c->user);
+    if (c->in_len > 0) XB_CONN_H(c)->on_data(c, c->user);
   }
   if ((c->flags & XB_CONNF_READ_PENDING) && !(c->flags & XB_CONNF_CLOSING)) do_read(c);
   bool closing = (c->flags & XB_CONNF_CLOSING) != 0;
@@ -544,7 +556,16 @@ xb_conn *xb_conn_new_(xb_net *net, int fd, const xb_conn_handlers *h, void *arg,
   c->net = net;
   c->fd = fd;
   c->id = ++net->next_id;
-  c->h = *h;
+  uint8_t hs = 0;
+  while (hs < net->nhsets && memcmp(&net->hsets[hs], h, sizeof *h) != 0) hs++;
+  if (hs == net->nhsets) {
+    if (hs == XB_NET_HSETS) { /* more distinct handler sets than listeners could need */
+      free(c);
+      return NULL;
+    }
+    net->hsets[net->nhsets++] = *h;
+  }
+  c->hs = hs;
   c->user = arg;
   if (over_limit) c->flags |= XB_CONNF_OVER_LIMIT;
   if (xb_loop_watch(net->loop, fd, XB_EV_READ, on_fd_event, c) < 0) {
@@ -570,7 +591,8 @@ void xb_conn_destroy_(xb_conn *c) {
   if (c->flags & XB_CONNF_OVER_LIMIT) net->nover--;
   net->stats.conns = net->nconns;
   xb_loop_unwatch(net->loop, c->fd);
-  if ((c->flags & XB_CONNF_ACCEPTED) && c->h.on_close) c->h.on_close(c, c->reason, c->err, c->user);
+  if ((c->flags & XB_CONNF_ACCEPTED) && XB_CONN_H(c)->on_close)
+    XB_CONN_H(c)->on_close(c, c->reason, c->err, c->user);
   if (c->tops && c->tops->destroy) c->tops->destroy(c->tctx);
   close(c->fd);
   q_clear(c);

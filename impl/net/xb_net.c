@@ -104,7 +104,7 @@ static void expire(xb_conn *c, uint64_t now) {
     kind = XB_TIMEOUT_SLOW;
     c->full_since = now; /* if the session keeps it, warn again one grace later */
   }
-  if (c->h.on_timeout) c->h.on_timeout(c, kind, c->user);
+  if (XB_CONN_H(c)->on_timeout) XB_CONN_H(c)->on_timeout(c, kind, c->user);
   else xb_conn_fail_(c, XB_CLOSE_TIMEOUT, 0);
 }
 

@@ -63,18 +63,22 @@ enum {
 
 /* A queued piece: bytes [off, off + len) of a blob. Copied bytes live in chunk blobs
  * (xb_conn.wchunk), shared blobs are referenced as they are. */
+/* One piece of pending output: bytes of a blob, or (b == NULL) up to XB_SEG_INLINE bytes
+ * held in the segment itself, so that the acks of an idle connection (CONNACK, PINGRESP,
+ * PUBACK: 2..4 bytes) allocate nothing. */
+#define XB_SEG_INLINE 8u
 typedef struct {
   xb_blob *b;
-  size_t off, len;
+  uint32_t off, len; /* into b's data, or into inl */
+  uint8_t inl[XB_SEG_INLINE];
 } xb_seg;
 
 struct xb_conn {
+  /* Fields ordered so that nothing pads: 10,000 idle connections pay for every byte. */
   xb_net *net;
   int fd;
   uint32_t flags;
-  int mask; /* interest registered with the loop */
   uint64_t id;
-  xb_conn_handlers h;
   void *user;
   const xb_transport_ops *tops;
   void *tctx;
@@ -89,6 +93,7 @@ struct xb_conn {
   /* Output: ring of segments. */
   xb_seg *q;
   uint32_t qhead, qlen, qcap;
+  int mask; /* interest registered with the loop */
   size_t out_bytes;
   xb_blob *wchunk; /* chunk receiving copied bytes (one reference of ours) */
 
@@ -102,8 +107,12 @@ struct xb_conn {
   xb_close_reason reason;
   int err;
   uint16_t peer_port, local_port;
+  uint8_t hs; /* handlers: net->hsets[hs] */
   char peer[INET6_ADDRSTRLEN];
 };
+
+/* The handlers of a connection. */
+#define XB_CONN_H(c) (&(c)->net->hsets[(c)->hs])
 
 struct xb_listener {
   xb_net *net;
@@ -117,6 +126,8 @@ struct xb_listener {
 };
 
 #define XB_WHEEL_SLOTS 512u
+
+#define XB_NET_HSETS 8u
 
 struct xb_net {
   xb_loop *loop;
@@ -136,6 +147,10 @@ struct xb_net {
   uint64_t wheel_timer;
   xb_net_stats stats;
   char last_error[256];
+  /* The distinct handler sets of the listeners; a connection keeps an index into it
+   * rather than its own copy (32 bytes for each of 10,000 idle connections). */
+  xb_conn_handlers hsets[XB_NET_HSETS];
+  uint8_t nhsets;
 };
 
 /* xb_conn.c */

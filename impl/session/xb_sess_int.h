@@ -72,10 +72,27 @@ struct xb_sub {
 };
 
 struct xb_sess {
+  /* Fields ordered by size: 10,000 idle connections pay for every byte of padding. */
   xb_server *srv;
   xb_conn *conn;         /* NULL once the connection is gone */
   uint64_t id;           /* xb_conn_id: `conn=` of the log lines */
-  char ip[64];           /* client IP address (XB-TRANS-22) */
+  uint64_t keepalive_ms; /* 1.5 x enforced keep alive, 0 = none (XB-LIM-7) */
+  xb_hnode hn;           /* client id table */
+  xb_sess *next_dead;    /* dead list / paused list link */
+  xb_sess *next_paused;
+  uint64_t fan_stamp;    /* last change that queued a delivery here (XB-SUB-19 sort) */
+  size_t pending_bytes;  /* delivery bytes waiting for the flush */
+  char *client_id;       /* NUL-terminated copy; NULL before CONNECT */
+  uint8_t *will_topic;   /* malloc'd: topic bytes then message bytes */
+  size_t will_topic_len;
+  size_t will_msg_len;
+  xb_sub *subs, *subs_tail;
+  uint8_t *qos2;         /* bitmap of 65536 packet ids awaiting PUBREL, lazily */
+  uint32_t client_id_len; /* at most 65535 (an MQTT string) */
+  uint32_t key_len;       /* at most XB_TOPIC_KEY_MAX */
+  uint32_t pending_items;
+  uint32_t nsubs;
+  uint32_t nqos2;
   uint8_t state;         /* XB_SS_* */
   uint8_t level;         /* 3 or 4 once connected */
   bool over_limit;       /* accepted beyond max-connections: CONNACK 03 (XB-LIM-4) */
@@ -86,24 +103,8 @@ struct xb_sess {
   bool fail_close;       /* close after a failed commit (XB-ERR-45) */
   bool secure;           /* accepted through the secure transport (TLS) */
   bool handshaking;      /* its handshake has not completed yet (XB-TRANS-14) */
-  uint64_t keepalive_ms; /* 1.5 x enforced keep alive, 0 = none (XB-LIM-7) */
-  xb_hnode hn;           /* client id table */
-  xb_sess *next_dead;    /* dead list / paused list link */
-  xb_sess *next_paused;
-  uint64_t fan_stamp;    /* last change that queued a delivery here (XB-SUB-19 sort) */
-  uint32_t pending_items;
-  size_t pending_bytes;  /* delivery bytes waiting for the flush */
-  char *client_id;       /* NUL-terminated copy; NULL before CONNECT */
-  size_t client_id_len;
+  char ip[46];           /* client IP address (XB-TRANS-22), at most INET6_ADDRSTRLEN */
   char key[XB_TOPIC_KEY_MAX + 1]; /* connection key (XB-AUTH-10), key_len 0: none */
-  size_t key_len;
-  uint8_t *will_topic;   /* malloc'd: topic bytes then message bytes */
-  size_t will_topic_len;
-  size_t will_msg_len;
-  xb_sub *subs, *subs_tail;
-  uint32_t nsubs;
-  uint8_t *qos2;         /* bitmap of 65536 packet ids awaiting PUBREL, lazily */
-  uint32_t nqos2;
 };
 
 /* A subscription group: one rendering per change for all its members (XB-SUB-21). */

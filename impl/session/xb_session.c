@@ -221,7 +221,7 @@ static bool xb_assign_id(xb_sess *s) {
   s->client_id = malloc((size_t)n + 1);
   if (s->client_id == NULL) return false;
   memcpy(s->client_id, buf, (size_t)n + 1);
-  s->client_id_len = (size_t)n;
+  s->client_id_len = (uint32_t)n;
   return true;
 }
 
@@ -259,7 +259,7 @@ static void xb_handle_connect(xb_sess *s, const uint8_t *body, size_t len, uint8
     }
     memcpy(s->client_id, body + cn.client_id.off, idlen);
     s->client_id[idlen] = '\0';
-    s->client_id_len = idlen;
+    s->client_id_len = (uint32_t)idlen;
   }
   if (st == XB_MQTT_BAD_CLIENT_ID || (cn.level == XB_MQTT_LEVEL_311 && idlen > srv->cfg.max_client_id)) {
     snprintf(d, sizeof d, "level=%u length=%zu clean=%d", cn.level, idlen, cn.clean_session);
@@ -293,7 +293,7 @@ static void xb_handle_connect(xb_sess *s, const uint8_t *body, size_t len, uint8
     }
     memcpy(s->key, user, ulen);
     s->key[ulen] = '\0';
-    s->key_len = ulen;
+    s->key_len = (uint32_t)ulen;
   }
   /* Accepted. */
   if (idlen == 0 && !xb_assign_id(s)) {

@@ -278,6 +278,41 @@ START_TEST(test_small_headers_share_chunks_and_idle_queue_holds_nothing) {
 }
 END_TEST
 
+/* An idle connection's acks (CONNACK, PINGRESP, PUBACK: 2..4 bytes) are held in the
+ * ring segment itself: no chunk, so 10,000 connections answered in one turn take no
+ * 4 KiB each (issue #9, memory per idle connection). */
+START_TEST(test_tiny_control_sends_allocate_no_chunk) {
+  rig r = rig_new(XB_LOOP_DEFAULT, NULL);
+  sess *s = sess_new();
+  int peer;
+  xb_conn *c = pair(r.net, s, &peer, 0);
+  xb_blob_stats st0, st;
+  xb_blob_get_stats(&st0);
+  ck_assert_int_eq(xb_conn_send(c, "\x20\x02\x00\x00", 4, XB_SEND_CONTROL), XB_NET_OK);
+  ck_assert_int_eq(xb_conn_send(c, "\xd0\x00", 2, XB_SEND_CONTROL), XB_NET_OK);
+  ck_assert_int_eq(xb_conn_send(c, "12345678", 8, 0), XB_NET_OK);
+  xb_blob_get_stats(&st);
+  ck_assert_uint_eq(st.live, st0.live);
+  ck_assert_uint_eq(xb_conn_out_pending(c), 14);
+  /* A longer send after them takes a chunk; order is kept. */
+  ck_assert_int_eq(xb_conn_send(c, "ninebytes", 9, 0), XB_NET_OK);
+  xb_blob_get_stats(&st);
+  ck_assert_uint_eq(st.live, st0.live + 1);
+  xb_loop_run_once(r.loop, 0);
+  ck_assert_uint_eq(xb_conn_out_pending(c), 0);
+  uint8_t got[64];
+  size_t len = 0;
+  ck_assert(drain(peer, got, 23, &len));
+  ck_assert_uint_eq(len, 23);
+  ck_assert_mem_eq(got, "\x20\x02\x00\x00\xd0\x00" "12345678" "ninebytes", 23);
+  xb_blob_get_stats(&st);
+  ck_assert_uint_eq(st.live, st0.live);
+  close(peer);
+  rig_free(&r);
+  free(s);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ writes */
 
 START_TEST(test_partial_write_arms_then_clears_watch) {
@@ -742,6 +777,7 @@ Suite *xb_suite_net_conn(void) {
   tcase_add_loop_test(t, test_partial_write_arms_then_clears_watch, 0, 2);
   tcase_add_test(t, test_output_bound_refuses_whole_sends_XB_SUB_27_XB_SUB_28);
   tcase_add_test(t, test_small_headers_share_chunks_and_idle_queue_holds_nothing);
+  tcase_add_test(t, test_tiny_control_sends_allocate_no_chunk);
   suite_add_tcase(s, t);
   t = tcase_create("input");
   tcase_add_loop_test(t, test_input_cap_stops_reading_until_consumed, 0, 2);
