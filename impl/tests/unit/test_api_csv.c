@@ -146,6 +146,12 @@ START_TEST(test_csv_value_limit_XB_RES_63) {
   *last = '\n';
   snprintf(p + n - 1, sizeof p - n + 1, "\n\"x");
   ck_assert_int_eq(ta_put(FEED, p, T.alice), 400);
+  /* XB-RES-49: 101 distinct ids in one payload is 422, nothing created. */
+  n = 0;
+  for (int i = 0; i <= 100; i++) n += (size_t)snprintf(p + n, sizeof p - n, "d%d,1\n", i);
+  ck_assert_int_eq(ta_put(FEED, p, T.alice), 422);
+  ck_assert_str_eq(T.resp.reason, "invalid");
+  ck_assert_int_eq(ta_get("/v2/feeds/1/datastreams/d0.csv", NULL), 404);
 }
 END_TEST
 
