@@ -41,10 +41,23 @@ static void xb_csv_sep(xb_buf *b, bool *first) {
   *first = false;
 }
 
+/* XB-CSV-4: every CSV timestamp, YYYY-MM-DDTHH:MM:SS.ffffffZ (libxively reads exactly six
+ * fractional digits). */
+static void xb_csv_time(xb_buf *b, int64_t us) {
+#ifdef XB_MUT_CSV_3_DIGITS /* seeded fault, make conform-mutants only: .fffZ */
+  char t[XB_TIME_TEXT_LEN + 1];
+  size_t n = xb_time_format(us, t);
+  t[n - 4] = 'Z';
+  xb_buf_append(b, t, n - 3);
+#else
+  xb_buf_put_time(b, us);
+#endif
+}
+
 /* `at,value` (XB-CSV-8, XB-CSV-9, XB-CSV-10). */
 static void xb_csv_point(xb_buf *b, bool *first, const xb_point_row *p) {
   xb_csv_sep(b, first);
-  xb_buf_put_time(b, p->at); /* XB-CSV-4 */
+  xb_csv_time(b, p->at); /* XB-CSV-4 */
   xb_buf_putc(b, ',');
   xb_csv_value(b, p->value);
 }
@@ -54,7 +67,7 @@ static void xb_csv_id_point(xb_buf *b, bool *first, xb_str id, const xb_point_ro
   xb_csv_sep(b, first);
   xb_buf_append(b, id.p, id.n);
   xb_buf_putc(b, ',');
-  xb_buf_put_time(b, p->at);
+  xb_csv_time(b, p->at);
   xb_buf_putc(b, ',');
   xb_csv_value(b, p->value);
 }
@@ -111,7 +124,7 @@ static void xb_csv_feed(xb_buf *b, const xb_render_ctx *c, const xb_feed_view *v
     xb_buf_append(b, d->id.p, d->id.n);
     xb_buf_putc(b, ',');
     if (d->written) {
-      xb_buf_put_time(b, d->at);
+      xb_csv_time(b, d->at);
       xb_buf_putc(b, ',');
       xb_csv_value(b, d->current_value);
     } else {
@@ -133,7 +146,7 @@ static void xb_csv_datastream(xb_buf *b, const xb_render_ctx *c, const xb_feed_v
     xb_buf_puts(b, ",\"\""); /* XB-CSV-8: exactly `,""` */
     return;
   }
-  xb_buf_put_time(b, d->ds->at);
+  xb_csv_time(b, d->ds->at);
   xb_buf_putc(b, ',');
   xb_csv_value(b, d->ds->current_value);
 }
