@@ -8,17 +8,24 @@
 # recovers the WAL by itself, XB-STORE-15) and checked: every value up to the last reported
 # N is a datapoint, the current value is >= N, and only whole batches are present.
 #
-# Standalone: builds build/libxb.a with the Makefile and the writer with gcc; exits 0 when
+# Uses $XB_BUILD/engine-bench (default build/); standalone, builds it; exits 0 when
 # every round passes, 1 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
 ROUNDS=${DURABILITY_ROUNDS:-6}
-make -s build/libxb.a
+B=${XB_BUILD:-build}
 work=$(mktemp -d /tmp/xbdurable-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-gcc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -Iimpl tools/engine-bench.c \
-  build/libxb.a -lsqlite3 -lssl -lcrypto -lm -o "$work/writer"
+# The writer is build/engine-bench (make builds it from tools/engine-bench.c); standalone,
+# it is built here against $B/libxb.a.
+if [ -x "$B/engine-bench" ]; then
+  cp "$B/engine-bench" "$work/writer"
+else
+  make -s BUILD="$B" "$B/libxb.a"
+  gcc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -Iimpl tools/engine-bench.c \
+    "$B/libxb.a" -lsqlite3 -lssl -lcrypto -lm -o "$work/writer"
+fi
 
 fail=0
 batches=(1 7 100 1 25 500)
