@@ -49,37 +49,38 @@ static bool xb_connect_flags_valid(uint8_t cf)
 
 /*
  * The payload after the keep alive (XB-MQTT-25..27): the level byte is body[p], the
- * connect flags cf. Fills the five spans of out on success only.
+ * connect flags cf. Returns the verdict and the five spans by value, so the caller writes
+ * its output once, on success only (and the proof sees no memory effect of the call).
  */
+typedef struct {
+  bool ok;
+  xb_span client_id, will_topic, will_payload, username, password;
+} xb_connect_fields;
+
 /*@
   requires \valid_read(body + (0 .. len - 1));
-  requires \valid(out);
-  requires \separated(out, body + (0 .. len - 1));
   requires p == 6 || p == 8;
   requires p + 4 <= len;
-  assigns out->client_id, out->will_topic, out->will_payload, out->username, out->password;
-  ensures \result <==> xb_payload_ok{Pre}(body, len, p, cf);
-  ensures \result ==>
-            out->client_id.off == p + 6
-            && out->client_id.off + out->client_id.len == xb_cid_end_at{Pre}(body, len, p);
-  ensures \result ==>
-            out->will_topic.off == xb_cid_end_at{Pre}(body, len, p) + ((cf / 4) % 2 == 1 ? 2 : 0)
-            && out->will_topic.off + out->will_topic.len == xb_wt_end_at{Pre}(body, len, p, cf);
-  ensures \result ==>
-            out->will_payload.off == xb_wt_end_at{Pre}(body, len, p, cf) + ((cf / 4) % 2 == 1 ? 2 : 0)
-            && out->will_payload.off + out->will_payload.len == xb_wm_end_at{Pre}(body, len, p, cf);
-  ensures \result ==>
-            out->username.off == xb_wm_end_at{Pre}(body, len, p, cf) + (cf / 128 == 1 ? 2 : 0)
-            && out->username.off + out->username.len == xb_un_end_at{Pre}(body, len, p, cf);
-  ensures \result ==>
-            out->password.off == xb_un_end_at{Pre}(body, len, p, cf) + ((cf / 64) % 2 == 1 ? 2 : 0)
-            && out->password.off + out->password.len == len;
-  ensures !\result ==> out->client_id == \old(out->client_id) && out->will_topic == \old(out->will_topic)
-            && out->will_payload == \old(out->will_payload) && out->username == \old(out->username)
-            && out->password == \old(out->password);
+  assigns \nothing;
+  ensures \result.ok <==> xb_payload_ok(body, len, p, cf);
+  ensures \result.ok ==>
+            \result.client_id.off == p + 6
+            && \result.client_id.off + \result.client_id.len == xb_cid_end_at(body, len, p);
+  ensures \result.ok ==>
+            \result.will_topic.off == xb_cid_end_at(body, len, p) + ((cf / 4) % 2 == 1 ? 2 : 0)
+            && \result.will_topic.off + \result.will_topic.len == xb_wt_end_at(body, len, p, cf);
+  ensures \result.ok ==>
+            \result.will_payload.off == xb_wt_end_at(body, len, p, cf) + ((cf / 4) % 2 == 1 ? 2 : 0)
+            && \result.will_payload.off + \result.will_payload.len == xb_wm_end_at(body, len, p, cf);
+  ensures \result.ok ==>
+            \result.username.off == xb_wm_end_at(body, len, p, cf) + (cf / 128 == 1 ? 2 : 0)
+            && \result.username.off + \result.username.len == xb_un_end_at(body, len, p, cf);
+  ensures \result.ok ==>
+            \result.password.off == xb_un_end_at(body, len, p, cf) + ((cf / 64) % 2 == 1 ? 2 : 0)
+            && \result.password.off + \result.password.len == len;
 */
-static bool xb_connect_payload(const uint8_t *body, size_t len, size_t p, uint8_t cf,
-                               xb_mqtt_connect *out)
+static xb_connect_fields xb_connect_payload(const uint8_t *body, size_t len, size_t p,
+                                            uint8_t cf)
 {
   bool will = (cf / 4u) % 2u == 1u;
   bool un = cf / 128u == 1u;
@@ -99,17 +100,25 @@ static bool xb_connect_payload(const uint8_t *body, size_t len, size_t p, uint8_
   if (ok) {
     e2 = e1;
     if (will) {
+      /*@ assert (cf / 4) % 2 == 1; */
       e2 = xb_mqtt_string_end(body, len, e1);
       /*@ assert e2 != 0 ==> e2 == xb_wt_end_at(body, len, p, cf); */
       /*@ assert e2 == 0 <==> xb_wt_end_at(body, len, p, cf) < 0; */
       /* XB-MQTT-26, -27 [MQTT-3.1.3-10] [MQTT-4.7.3-1] [MQTT-3.3.2-2] */
       ok = e2 != 0u && e2 - e1 > 2u && xb_utf8_valid_mqtt(body + (e1 + 2u), e2 - e1 - 2u)
            && !xb_mqtt_has_wildcard(body + (e1 + 2u), e2 - e1 - 2u);
+      /*@ assert e2 != 0 ==> (ok <==> (e2 - e1 - 2 >= 1 && xb_str_utf8(body, e1, e2)
+                                        && xb_no_wildcard(body + (e1 + 2), e2 - e1 - 2))); */
+      /*@ assert WT1: ok <==> xb_will_topic_ok(body, len, p, cf); */
     } else {
+      /*@ assert (cf / 4) % 2 == 0; */
       /*@ assert e2 == xb_wt_end_at(body, len, p, cf); */
+      /*@ assert WT2: xb_will_topic_ok(body, len, p, cf); */
     }
+  } else {
+    /*@ assert WT3: !xb_will_topic_ok(body, len, p, cf); */
   }
-  /*@ assert ok <==> xb_will_topic_ok(body, len, p, cf); */
+  /*@ assert WT: ok <==> xb_will_topic_ok(body, len, p, cf); */
   /*@ assert ok ==> e2 == xb_wt_end_at(body, len, p, cf); */
   if (ok) {
     e3 = e2;
@@ -128,6 +137,7 @@ static bool xb_connect_payload(const uint8_t *body, size_t len, size_t p, uint8_
       /*@ assert e4 == 0 <==> xb_un_end_at(body, len, p, cf) < 0; */
       /* XB-MQTT-26 [MQTT-3.1.3-11] */
       ok = e4 != 0u && xb_utf8_valid_mqtt(body + (e3 + 2u), e4 - e3 - 2u);
+      /*@ assert e4 != 0 ==> (ok <==> xb_str_utf8(body, e3, e4)); */
     } else {
       /*@ assert e4 == xb_un_end_at(body, len, p, cf); */
     }
@@ -143,19 +153,78 @@ static bool xb_connect_payload(const uint8_t *body, size_t len, size_t p, uint8_
     ok = e5 == len;
   }
   /*@ assert ok <==> xb_payload_ok(body, len, p, cf); */
+  xb_connect_fields r = {false, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}};
   if (ok) {
-    out->client_id.off = c0 + 2u;
-    out->client_id.len = e1 - c0 - 2u;
-    out->will_topic.off = will ? e1 + 2u : e1;
-    out->will_topic.len = will ? e2 - e1 - 2u : 0u;
-    out->will_payload.off = will ? e2 + 2u : e2;
-    out->will_payload.len = will ? e3 - e2 - 2u : 0u;
-    out->username.off = un ? e3 + 2u : e3;
-    out->username.len = un ? e4 - e3 - 2u : 0u;
-    out->password.off = pw ? e4 + 2u : e4;
-    out->password.len = pw ? e5 - e4 - 2u : 0u;
+    r.client_id.off = c0 + 2u;
+    r.client_id.len = e1 - c0 - 2u;
+    r.will_topic.off = will ? e1 + 2u : e1;
+    r.will_topic.len = will ? e2 - e1 - 2u : 0u;
+    r.will_payload.off = will ? e2 + 2u : e2;
+    r.will_payload.len = will ? e3 - e2 - 2u : 0u;
+    r.username.off = un ? e3 + 2u : e3;
+    r.username.len = un ? e4 - e3 - 2u : 0u;
+    r.password.off = pw ? e4 + 2u : e4;
+    r.password.len = pw ? e5 - e4 - 2u : 0u;
   }
-  return ok;
+  r.ok = ok;
+  return r;
+}
+
+/*
+ * Write a well-formed CONNECT into out (level byte body[p], flags cf, fields f) and
+ * judge its client id (XB-MQTT-28, -29).
+ */
+/*@
+  requires \valid_read(body + (0 .. len - 1));
+  requires \valid(out);
+  requires \separated(out, body + (0 .. len - 1));
+  requires p == 6 || p == 8;
+  requires p + 4 <= len;
+  assigns *out;
+  ensures \result == XB_MQTT_OK || \result == XB_MQTT_BAD_CLIENT_ID;
+  ensures \result == XB_MQTT_BAD_CLIENT_ID <==>
+            (p == 8 ? (f.client_id.len == 0 || f.client_id.len > 23)
+                    : (f.client_id.len == 0 && (cf / 2) % 2 == 0));
+  ensures out->level == xb_byte{Pre}(body, p);
+  ensures out->clean_session == (cf / 2) % 2 && out->will_flag == (cf / 4) % 2
+          && out->will_qos == (cf / 8) % 4 && out->will_retain == (cf / 32) % 2
+          && out->password_flag == (cf / 64) % 2 && out->username_flag == cf / 128;
+  ensures out->keepalive == xb_u16{Pre}(body, p + 2);
+  ensures out->client_id == f.client_id && out->will_topic == f.will_topic
+          && out->will_payload == f.will_payload && out->username == f.username
+          && out->password == f.password;
+*/
+static xb_mqtt_status xb_connect_fill(const uint8_t *body, size_t len, size_t p, uint8_t cf,
+                                      xb_connect_fields f, xb_mqtt_connect *out)
+{
+  xb_mqtt_status st = XB_MQTT_OK;
+  bool clean = (cf / 2u) % 2u == 1u;
+  (void)len; /* the contract's bound on body */
+  uint16_t keepalive = (uint16_t)((unsigned)body[p + 2u] * 256u + (unsigned)body[p + 3u]);
+  uint8_t level = body[p];
+  if (p == 8u) {
+    /* XB-MQTT-28 [MQTT-3.1.3-9]: MQTT 3.1 ids are 1..23 bytes */
+    if (f.client_id.len == 0u || f.client_id.len > 23u) {
+      st = XB_MQTT_BAD_CLIENT_ID;
+    }
+  } else if (f.client_id.len == 0u && !clean) {
+    /* XB-MQTT-29 [MQTT-3.1.3-8]: an empty id needs a clean session */
+    st = XB_MQTT_BAD_CLIENT_ID;
+  }
+  out->level = level;
+  out->clean_session = clean;
+  out->will_flag = (cf / 4u) % 2u == 1u;
+  out->will_qos = (uint8_t)((cf / 8u) % 4u);
+  out->will_retain = (cf / 32u) % 2u == 1u;
+  out->username_flag = cf / 128u == 1u;
+  out->password_flag = (cf / 64u) % 2u == 1u;
+  out->keepalive = keepalive;
+  out->client_id = f.client_id;
+  out->will_topic = f.will_topic;
+  out->will_payload = f.will_payload;
+  out->username = f.username;
+  out->password = f.password;
+  return st;
 }
 
 /*@
@@ -185,21 +254,26 @@ static bool xb_connect_payload(const uint8_t *body, size_t len, size_t p, uint8_
             && out->password_flag == (cf / 64) % 2 && out->username_flag == cf / 128;
   ensures keepalive: \result == XB_MQTT_OK || \result == XB_MQTT_BAD_CLIENT_ID ==>
             out->keepalive == xb_u16{Pre}(body, xb_connect_p{Pre}(body, len) + 2);
+  ensures client_id_off: \result == XB_MQTT_OK || \result == XB_MQTT_BAD_CLIENT_ID ==>
+            out->client_id.off == xb_connect_p{Pre}(body, len) + 6;
   ensures client_id: \result == XB_MQTT_OK || \result == XB_MQTT_BAD_CLIENT_ID ==>
-            out->client_id.off == xb_connect_p{Pre}(body, len) + 6
-            && out->client_id.off + out->client_id.len == xb_cid_end{Pre}(body, len);
+            out->client_id.off + out->client_id.len == xb_cid_end{Pre}(body, len);
+  ensures will_topic_off: \result == XB_MQTT_OK || \result == XB_MQTT_BAD_CLIENT_ID ==>
+            out->will_topic.off == xb_cid_end{Pre}(body, len) + (out->will_flag ? 2 : 0);
   ensures will_topic: \result == XB_MQTT_OK || \result == XB_MQTT_BAD_CLIENT_ID ==>
-            out->will_topic.off == xb_cid_end{Pre}(body, len) + (out->will_flag ? 2 : 0)
-            && out->will_topic.off + out->will_topic.len == xb_wt_end{Pre}(body, len);
+            out->will_topic.off + out->will_topic.len == xb_wt_end{Pre}(body, len);
+  ensures will_payload_off: \result == XB_MQTT_OK || \result == XB_MQTT_BAD_CLIENT_ID ==>
+            out->will_payload.off == xb_wt_end{Pre}(body, len) + (out->will_flag ? 2 : 0);
   ensures will_payload: \result == XB_MQTT_OK || \result == XB_MQTT_BAD_CLIENT_ID ==>
-            out->will_payload.off == xb_wt_end{Pre}(body, len) + (out->will_flag ? 2 : 0)
-            && out->will_payload.off + out->will_payload.len == xb_wm_end{Pre}(body, len);
+            out->will_payload.off + out->will_payload.len == xb_wm_end{Pre}(body, len);
+  ensures username_off: \result == XB_MQTT_OK || \result == XB_MQTT_BAD_CLIENT_ID ==>
+            out->username.off == xb_wm_end{Pre}(body, len) + (out->username_flag ? 2 : 0);
   ensures username: \result == XB_MQTT_OK || \result == XB_MQTT_BAD_CLIENT_ID ==>
-            out->username.off == xb_wm_end{Pre}(body, len) + (out->username_flag ? 2 : 0)
-            && out->username.off + out->username.len == xb_un_end{Pre}(body, len);
+            out->username.off + out->username.len == xb_un_end{Pre}(body, len);
+  ensures password_off: \result == XB_MQTT_OK || \result == XB_MQTT_BAD_CLIENT_ID ==>
+            out->password.off == xb_un_end{Pre}(body, len) + (out->password_flag ? 2 : 0);
   ensures password: \result == XB_MQTT_OK || \result == XB_MQTT_BAD_CLIENT_ID ==>
-            out->password.off == xb_un_end{Pre}(body, len) + (out->password_flag ? 2 : 0)
-            && out->password.off + out->password.len == len;
+            out->password.off + out->password.len == len;
   ensures untouched: \result == XB_MQTT_MALFORMED ==> out == \null || *out == \old(*out);
 */
 xb_mqtt_status xb_mqtt_decode_connect(const uint8_t *body, size_t len, uint8_t flags,
@@ -220,27 +294,11 @@ xb_mqtt_status xb_mqtt_decode_connect(const uint8_t *body, size_t len, uint8_t f
         uint8_t cf = body[p + 1u];
         /*@ assert cf == xb_connect_cf(body, len); */
         /*@ assert xb_level_matches(body, len); */
-        if (xb_connect_flags_valid(cf) && xb_connect_payload(body, len, p, cf, out)) {
-          size_t cid_len = out->client_id.len;
-          bool clean = (cf / 2u) % 2u == 1u;
-          /*@ assert xb_connect_ok{Pre}(body, len); */
-          out->level = level;
-          out->clean_session = clean;
-          out->will_flag = (cf / 4u) % 2u == 1u;
-          out->will_qos = (uint8_t)((cf / 8u) % 4u);
-          out->will_retain = (cf / 32u) % 2u == 1u;
-          out->username_flag = cf / 128u == 1u;
-          out->password_flag = (cf / 64u) % 2u == 1u;
-          out->keepalive = (uint16_t)((unsigned)body[p + 2u] * 256u + (unsigned)body[p + 3u]);
-          st = XB_MQTT_OK;
-          if (p == 8u) {
-            /* XB-MQTT-28 [MQTT-3.1.3-9]: MQTT 3.1 ids are 1..23 bytes */
-            if (cid_len == 0u || cid_len > 23u) {
-              st = XB_MQTT_BAD_CLIENT_ID;
-            }
-          } else if (cid_len == 0u && !clean) {
-            /* XB-MQTT-29 [MQTT-3.1.3-8]: an empty id needs a clean session */
-            st = XB_MQTT_BAD_CLIENT_ID;
+        if (xb_connect_flags_valid(cf)) {
+          xb_connect_fields f = xb_connect_payload(body, len, p, cf);
+          if (f.ok) {
+            /*@ assert xb_connect_ok(body, len); */
+            st = xb_connect_fill(body, len, p, cf, f, out);
           }
         }
       }
