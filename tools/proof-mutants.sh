@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A proof that cannot fail proves nothing: apply each proofs/mutants/<unit>-*.patch to a
 # scratch copy of the tree and require WP to FAIL on it. A mutant that no longer applies
-# is an error too (it would silently stop testing anything).
+# is an error too (it would silently stop testing anything). Each patch may name the
+# mutated functions on a "WP-Function: f,g" line above the diff (see below).
 set -uo pipefail
 top=$(pwd)
 scratch=$(mktemp -d /tmp/xb-mutants.XXXXXX)
@@ -22,6 +23,11 @@ for p in "${patches[@]}"; do
   fi
   srcs=$(make -s -C "$work" proof-vars UNIT="$unit" VAR=SRCS)
   flags=$(make -s -C "$work" proof-vars UNIT="$unit" VAR=FLAGS)
+  # A "WP-Function: f[,g]" line before the diff (patch skips it) limits WP to the mutated
+  # functions: their own goals are what the mutation must break, and a whole unit per
+  # mutant would make make check too slow. Without it, the whole unit is proved.
+  fcts=$(sed -n 's/^WP-Function: *//p' "$p" | head -1)
+  [ -n "$fcts" ] && flags="$flags -wp-fct $fcts"
   if [ -z "$srcs" ]; then
     # No such unit in proofs/units/: WP would fail on nothing and the mutant would look
     # killed. A mutant of a unit that is not in make proofs (yet) is an error.
