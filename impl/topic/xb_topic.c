@@ -56,10 +56,6 @@ typedef struct {
 #define R_NAMED(t, r, po)                                                              \
   xb_named_v(t, (r).res, po, (r).end, (r).id.off, (r).id.len, (r).id.off, (r).id.len,  \
              (r).trigger_id, (r).id.off, (r).id.len)
-#define R_OK(t, len, r, po, p, ver)                                                    \
-  ((p) <= (r).end <= (len) && xb_seg_end(t, len, (r).end) && R_SHAPE(r, ver) &&          \
-   R_FEED(t, r, po) && R_DS(t, r) && R_TS(t, r) && R_NAMED(t, r, po))
-
 /*@ requires \valid_read(t + (0 .. len - 1));
     requires p <= len;
     assigns \nothing;
@@ -147,7 +143,13 @@ static head_r head(const uint8_t *t, size_t len)
     assigns \nothing;
     ensures \result.st == XB_TOPIC_OK || \result.st == XB_TOPIC_BAD_ID
          || \result.st == XB_TOPIC_UNKNOWN_RESOURCE || \result.st == XB_TOPIC_BAD_TIMESTAMP;
-    ensures \result.st == XB_TOPIC_OK ==> R_OK(t, len, \result, po, p, ver);
+    ensures 0 <= \result.res < XB_TOPIC_RESOURCE_COUNT;
+    ensures \result.st == XB_TOPIC_OK ==> p <= \result.end <= len && xb_seg_end(t, len, \result.end);
+    ensures \result.st == XB_TOPIC_OK ==> R_SHAPE(\result, ver);
+    ensures \result.st == XB_TOPIC_OK ==> R_FEED(t, \result, po);
+    ensures \result.st == XB_TOPIC_OK ==> R_DS(t, \result);
+    ensures \result.st == XB_TOPIC_OK ==> R_TS(t, \result);
+    ensures \result.st == XB_TOPIC_OK ==> R_NAMED(t, \result, po);
 */
 static path_r path_ds(const uint8_t *t, size_t len, size_t po, size_t p, uint8_t ver,
                       size_t fo, size_t fl, uint32_t fid)
@@ -200,46 +202,73 @@ static path_r path_ds(const uint8_t *t, size_t len, size_t po, size_t p, uint8_t
     assigns \nothing;
     ensures \result.st == XB_TOPIC_OK || \result.st == XB_TOPIC_BAD_ID
          || \result.st == XB_TOPIC_UNKNOWN_RESOURCE || \result.st == XB_TOPIC_BAD_TIMESTAMP;
-    ensures \result.st == XB_TOPIC_OK ==> R_OK(t, len, \result, po, p, ver);
+    ensures 0 <= \result.res < XB_TOPIC_RESOURCE_COUNT;
+    ensures \result.st == XB_TOPIC_OK ==> p <= \result.end <= len && xb_seg_end(t, len, \result.end);
+    ensures \result.st == XB_TOPIC_OK ==> R_SHAPE(\result, ver);
+    ensures \result.st == XB_TOPIC_OK ==> R_FEED(t, \result, po);
+    ensures \result.st == XB_TOPIC_OK ==> R_DS(t, \result);
+    ensures \result.st == XB_TOPIC_OK ==> R_TS(t, \result);
+    ensures \result.st == XB_TOPIC_OK ==> R_NAMED(t, \result, po);
 */
 static path_r path_feeds(const uint8_t *t, size_t len, size_t po, size_t p, uint8_t ver)
 {
-  path_r r = no_path(XB_TOPIC_OK, p);
-  size_t e = p;
+  /* The decisions are taken on scalars; the result is built once at the end (one
+     record per outcome keeps the merged postcondition goals small for the provers). */
+  path_r r;
+  xb_topic_status st = XB_TOPIC_OK;
+  xb_topic_resource res = XB_TOPIC_FEEDS;
+  size_t e = p, end = p;
   uint32_t id = 0;
+  bool ds = false;
   if (seg_end(t, len, p)) {
-    if (ver == 2)
-      r.res = XB_TOPIC_FEEDS;
-    else
-      r.st = XB_TOPIC_UNKNOWN_RESOURCE; /* v1 has no feed list */
+    if (ver != 2)
+      st = XB_TOPIC_UNKNOWN_RESOURCE; /* v1 has no feed list */
   } else if (t[p] != '/') {
-    r.st = XB_TOPIC_UNKNOWN_RESOURCE; /* "feedsX" */
+    st = XB_TOPIC_UNKNOWN_RESOURCE; /* "feedsX" */
   } else if (!xb_topic_num(t, len, p + 1, XB_TOPIC_ID_MAX, &e, &id)) {
-    r.st = XB_TOPIC_BAD_ID; /* empty, leading zero, not a digit */
+    st = XB_TOPIC_BAD_ID; /* empty, leading zero, not a digit */
   } else if (seg_end(t, len, e)) {
-    r.res = XB_TOPIC_FEED;
-    r.feed.off = p + 1;
-    r.feed.len = e - (p + 1);
-    r.feed_id = id;
-    r.end = e;
+    res = XB_TOPIC_FEED;
+    end = e;
   } else if (t[e] != '/') {
-    r.st = XB_TOPIC_BAD_ID; /* "504x", or beyond 2147483647 */
+    st = XB_TOPIC_BAD_ID; /* "504x", or beyond 2147483647 */
   } else if (!xb_topic_lit(t, len, e + 1, "datastreams", 11)) {
-    r.st = XB_TOPIC_UNKNOWN_RESOURCE;
+    st = XB_TOPIC_UNKNOWN_RESOURCE;
   } else if (seg_end(t, len, e + 12)) {
     if (ver == 2) {
-      r.res = XB_TOPIC_DATASTREAMS;
+      res = XB_TOPIC_DATASTREAMS;
+      end = e + 12;
+    } else {
+      st = XB_TOPIC_UNKNOWN_RESOURCE;
+    }
+  } else if (t[e + 12] != '/') {
+    st = XB_TOPIC_UNKNOWN_RESOURCE;
+  } else {
+    ds = true;
+  }
+  /*@ assert feeds_ds: ds ==> st == XB_TOPIC_OK && p + 1 < e && e + 13 <= len
+                              && xb_id(t, p + 1, e - (p + 1), id); */
+  /*@ assert feeds_st: st == XB_TOPIC_OK || st == XB_TOPIC_BAD_ID
+                       || st == XB_TOPIC_UNKNOWN_RESOURCE; */
+  /*@ assert feeds_res: res == XB_TOPIC_FEEDS || res == XB_TOPIC_FEED
+                        || res == XB_TOPIC_DATASTREAMS; */
+  /*@ assert feeds_ok: !ds && st == XB_TOPIC_OK ==>
+        p <= end <= len && xb_seg_end(t, len, end)
+        && (res == XB_TOPIC_FEEDS ==> ver == 2)
+        && (res == XB_TOPIC_DATASTREAMS ==> ver == 2); */
+  /*@ assert feeds_id: res != XB_TOPIC_FEEDS ==>
+        !ds && st == XB_TOPIC_OK && p + 1 < e <= end
+        && xb_id(t, p + 1, e - (p + 1), id); */
+  if (ds) {
+    r = path_ds(t, len, po, e + 13, ver, p + 1, e - (p + 1), id);
+  } else {
+    r = no_path(st, end);
+    r.res = res;
+    if (res != XB_TOPIC_FEEDS) {
       r.feed.off = p + 1;
       r.feed.len = e - (p + 1);
       r.feed_id = id;
-      r.end = e + 12;
-    } else {
-      r.st = XB_TOPIC_UNKNOWN_RESOURCE;
     }
-  } else if (t[e + 12] != '/') {
-    r.st = XB_TOPIC_UNKNOWN_RESOURCE;
-  } else {
-    r = path_ds(t, len, po, e + 13, ver, p + 1, e - (p + 1), id);
   }
   return r;
 }
@@ -254,45 +283,79 @@ static path_r path_feeds(const uint8_t *t, size_t len, size_t po, size_t p, uint
     assigns \nothing;
     ensures \result.st == XB_TOPIC_OK || \result.st == XB_TOPIC_BAD_ID
          || \result.st == XB_TOPIC_UNKNOWN_RESOURCE;
-    ensures \result.st == XB_TOPIC_OK ==> R_OK(t, len, \result, po, p, 2);
+    ensures 0 <= \result.res < XB_TOPIC_RESOURCE_COUNT;
+    ensures \result.st == XB_TOPIC_OK ==> p <= \result.end <= len && xb_seg_end(t, len, \result.end);
+    ensures \result.st == XB_TOPIC_OK ==> R_SHAPE(\result, 2);
+    ensures \result.st == XB_TOPIC_OK ==> R_FEED(t, \result, po);
+    ensures \result.st == XB_TOPIC_OK ==> R_DS(t, \result);
+    ensures \result.st == XB_TOPIC_OK ==> R_TS(t, \result);
+    ensures \result.st == XB_TOPIC_OK ==> R_NAMED(t, \result, po);
 */
 static path_r path_named(const uint8_t *t, size_t len, size_t po, size_t p,
                          xb_topic_resource coll)
 {
-  path_r r = no_path(XB_TOPIC_OK, p);
+  /* Decisions on scalars, the result built once (see path_feeds). */
+  path_r r;
+  xb_topic_status st = XB_TOPIC_OK;
+  xb_topic_resource res = XB_TOPIC_FEEDS;
+  size_t end = p, io = 0, il = 0;
+  uint32_t tid = 0;
   (void)po; /* the lower bound of the spans in the contract */
   if (seg_end(t, len, p)) {
-    r.res = coll;
+    res = coll;
+    /*@ assert xb_seg_end(t, len, end); */
   } else if (t[p] != '/') {
-    r.st = XB_TOPIC_UNKNOWN_RESOURCE; /* "keysX" */
+    st = XB_TOPIC_UNKNOWN_RESOURCE; /* "keysX" */
   } else if (coll == XB_TOPIC_TRIGGERS) {
     size_t e = p + 1;
     uint32_t id = 0;
     if (xb_topic_num(t, len, p + 1, XB_TOPIC_ID_MAX, &e, &id) && seg_end(t, len, e)) {
-      r.res = XB_TOPIC_TRIGGER;
-      r.id.off = p + 1;
-      r.id.len = e - (p + 1);
-      r.trigger_id = id;
-      r.end = e;
+      res = XB_TOPIC_TRIGGER;
+      io = p + 1;
+      il = e - (p + 1);
+      tid = id;
+      end = e;
+      /*@ assert xb_seg_end(t, len, end) && xb_id(t, io, il, tid) && io + il == end; */
     } else {
-      r.st = XB_TOPIC_BAD_ID;
+      st = XB_TOPIC_BAD_ID;
     }
   } else {
     size_t e = xb_topic_scan_word(t, len, p + 1), n = e - (p + 1);
-    r.id.off = p + 1;
-    r.id.len = n;
+    io = p + 1;
+    il = n;
     if (!seg_end(t, len, e)) {
-      r.st = XB_TOPIC_BAD_ID; /* a byte outside id-char, or a further segment */
+      st = XB_TOPIC_BAD_ID; /* a byte outside id-char, or a further segment */
     } else if (coll == XB_TOPIC_KEYS && n >= XB_TOPIC_KEY_MIN && n <= XB_TOPIC_KEY_MAX) {
-      r.res = XB_TOPIC_KEY;
-      r.end = e;
+      res = XB_TOPIC_KEY;
+      end = e;
+      /*@ assert xb_seg_end(t, len, end) && xb_api_key(t, io, il) && io + il == end; */
     } else if (coll == XB_TOPIC_USERS && n >= 1 && n <= XB_TOPIC_LOGIN_MAX) {
-      r.res = XB_TOPIC_USER;
-      r.end = e;
+      res = XB_TOPIC_USER;
+      end = e;
+      /*@ assert xb_seg_end(t, len, end) && xb_login(t, io, il) && io + il == end; */
     } else {
-      r.st = XB_TOPIC_BAD_ID; /* length outside api-key / login */
+      st = XB_TOPIC_BAD_ID; /* length outside api-key / login */
     }
   }
+  /*@ assert named_st: st == XB_TOPIC_OK || st == XB_TOPIC_BAD_ID
+                       || st == XB_TOPIC_UNKNOWN_RESOURCE; */
+  /*@ assert named_res: res == XB_TOPIC_FEEDS || res == coll || res == XB_TOPIC_KEY
+                        || res == XB_TOPIC_TRIGGER || res == XB_TOPIC_USER; */
+  /*@ assert named_end: st == XB_TOPIC_OK ==> p <= end <= len; */
+  /*@ assert named_seg: st == XB_TOPIC_OK ==> xb_seg_end(t, len, end); */
+  /*@ assert named_kind: st == XB_TOPIC_OK ==>
+        res == coll || (res == XB_TOPIC_KEY && coll == XB_TOPIC_KEYS)
+        || (res == XB_TOPIC_TRIGGER && coll == XB_TOPIC_TRIGGERS)
+        || (res == XB_TOPIC_USER && coll == XB_TOPIC_USERS); */
+  /*@ assert named_key: res == XB_TOPIC_KEY ==> p < io && io + il == end && xb_api_key(t, io, il); */
+  /*@ assert named_trigger: res == XB_TOPIC_TRIGGER ==>
+        p < io && io + il == end && xb_id(t, io, il, tid); */
+  /*@ assert named_user: res == XB_TOPIC_USER ==> p < io && io + il == end && xb_login(t, io, il); */
+  r = no_path(st, end);
+  r.res = res;
+  r.id.off = io;
+  r.id.len = il;
+  r.trigger_id = tid;
   return r;
 }
 
@@ -303,7 +366,13 @@ static path_r path_named(const uint8_t *t, size_t len, size_t po, size_t p,
     assigns \nothing;
     ensures \result.st == XB_TOPIC_OK || \result.st == XB_TOPIC_BAD_ID
          || \result.st == XB_TOPIC_UNKNOWN_RESOURCE || \result.st == XB_TOPIC_BAD_TIMESTAMP;
-    ensures \result.st == XB_TOPIC_OK ==> R_OK(t, len, \result, po, p, ver);
+    ensures 0 <= \result.res < XB_TOPIC_RESOURCE_COUNT;
+    ensures \result.st == XB_TOPIC_OK ==> p <= \result.end <= len && xb_seg_end(t, len, \result.end);
+    ensures \result.st == XB_TOPIC_OK ==> R_SHAPE(\result, ver);
+    ensures \result.st == XB_TOPIC_OK ==> R_FEED(t, \result, po);
+    ensures \result.st == XB_TOPIC_OK ==> R_DS(t, \result);
+    ensures \result.st == XB_TOPIC_OK ==> R_TS(t, \result);
+    ensures \result.st == XB_TOPIC_OK ==> R_NAMED(t, \result, po);
 */
 static path_r path(const uint8_t *t, size_t len, size_t po, size_t p, uint8_t ver)
 {
@@ -422,10 +491,15 @@ xb_topic_status xb_topic_parse_api(const uint8_t *t, size_t len, xb_topic *out)
 {
   xb_topic_status st = XB_TOPIC_BAD_ARG, qst = XB_TOPIC_OK;
   if (t != NULL && out != NULL) {
-    xb_topic_span none = {0, 0};
     head_r h = head(t, len);
     path_r r = no_path(h.st, h.voff);
     tail_r q = {XB_TOPIC_OK, XB_TOPIC_JSON, false, false, 0, 0};
+    /* version is the one field of *out of the same type as the topic bytes (uint8_t):
+       it is written before path() and tail() read t, so that what they establish about
+       t already holds in the final memory; only head's finding is carried over it. */
+    out->version = h.version;
+    /*@ assert pa_head_t: h.st == XB_TOPIC_OK ==>
+          xb_head_v(t, len, h.version, 0, h.key_len, h.voff); */
     if (h.st == XB_TOPIC_OK)
       r = path(t, len, h.voff, h.voff + 3, h.version);
     if (r.st == XB_TOPIC_OK)
@@ -433,29 +507,48 @@ xb_topic_status xb_topic_parse_api(const uint8_t *t, size_t len, xb_topic *out)
     else
       q.st = r.st;
     st = q.st;
+    /*@ assert pa_path: st == XB_TOPIC_OK || XB_TOPIC_BAD_QUERY <= st <= XB_TOPIC_PARAM_CONFLICT
+          ==> h.st == XB_TOPIC_OK && r.st == XB_TOPIC_OK
+              && (q.st == XB_TOPIC_OK || q.st == XB_TOPIC_BAD_QUERY); */
     /* Every field written once, whatever the outcome (XB-TOPIC-3: on a not-api-topic
-       status the fields are meaningless, but defined). */
+       status the fields are meaningless, but defined); spans field by field. */
     out->key.off = 0;
     out->key.len = h.key_len;
-    out->version = h.version;
     out->path.off = h.voff;
     out->path.len = r.end >= h.voff ? r.end - h.voff : 0;
     out->resource = r.res;
     out->collection = is_collection(r.res);
-    out->feed = r.feed;
+    out->feed.off = r.feed.off;
+    out->feed.len = r.feed.len;
     out->feed_id = r.feed_id;
-    out->ds = r.ds;
-    out->ts = r.ts;
+    out->ds.off = r.ds.off;
+    out->ds.len = r.ds.len;
+    out->ts.off = r.ts.off;
+    out->ts.len = r.ts.len;
     out->ts_us = r.ts_us;
-    out->key_id = r.res == XB_TOPIC_KEY ? r.id : none;
-    out->login = r.res == XB_TOPIC_USER ? r.id : none;
-    out->trigger = r.res == XB_TOPIC_TRIGGER ? r.id : none;
+    out->key_id.off = r.res == XB_TOPIC_KEY ? r.id.off : 0;
+    out->key_id.len = r.res == XB_TOPIC_KEY ? r.id.len : 0;
+    out->login.off = r.res == XB_TOPIC_USER ? r.id.off : 0;
+    out->login.len = r.res == XB_TOPIC_USER ? r.id.len : 0;
+    out->trigger.off = r.res == XB_TOPIC_TRIGGER ? r.id.off : 0;
+    out->trigger.len = r.res == XB_TOPIC_TRIGGER ? r.id.len : 0;
     out->trigger_id = r.trigger_id;
     out->format = q.format;
     out->format_explicit = q.given;
     out->has_query = q.has_query;
     out->query.off = q.qoff;
     out->query.len = q.qlen;
+    /* The path part of the contract, piece by piece (small goals for the provers). */
+    /*@ assert pa_head: h.st == XB_TOPIC_OK ==> XB_HEAD(t, len, out); */
+    /*@ assert pa_pend: r.st == XB_TOPIC_OK && h.st == XB_TOPIC_OK ==>
+          XB_PEND(out) == r.end && XB_PEND(out) <= len; */
+    /*@ assert pa_shape: r.st == XB_TOPIC_OK && h.st == XB_TOPIC_OK ==> XB_SHAPE(out); */
+    /*@ assert pa_feed: r.st == XB_TOPIC_OK && h.st == XB_TOPIC_OK ==> XB_FEED(t, out); */
+    /*@ assert pa_ds: r.st == XB_TOPIC_OK && h.st == XB_TOPIC_OK ==> XB_DS(t, out); */
+    /*@ assert pa_ts: r.st == XB_TOPIC_OK && h.st == XB_TOPIC_OK ==> XB_TS(t, out); */
+    /*@ assert pa_named: r.st == XB_TOPIC_OK && h.st == XB_TOPIC_OK ==> XB_NAMED(t, out); */
+    /*@ assert pa_tail: (q.st == XB_TOPIC_OK || q.st == XB_TOPIC_BAD_QUERY)
+          && r.st == XB_TOPIC_OK && h.st == XB_TOPIC_OK ==> XB_TAIL(len, out); */
     /* Always called, so the slots are defined: without a query (or on an earlier
        failure) it only clears them. */
     qst = xb_topic_parse_query(t, len, st == XB_TOPIC_OK && q.has_query, q.qoff, r.res,
