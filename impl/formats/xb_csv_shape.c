@@ -576,7 +576,7 @@ xb_csv_status xb_csv_parse(const uint8_t *in, size_t len, xb_csv_shape shape,
             err->col = 1;
             more = false;
           } else if (pend == XB_CSV_OK) {
-            /*@ assert xb_csv_fspans(f, rec.nfields, rec.off, rec.off + rec.len); */
+            /*@ assert xb_csv_fspans(&f[0], rec.nfields, rec.off, rec.off + rec.len); */
             pend = xb_csv_take_record(in, len, shape, f, &rec, nrec - 1u, entries, cap,
                                       &count, &perr);
           }
