@@ -10,7 +10,8 @@
 # pulled in), which conform-ref.sh runs the suite against. "Caught" means the suite ran and
 # at least one test failed; a mutant the bridge cannot even start with, or a setup error,
 # is reported as an error, not as caught. A control run of the unmutated reference comes
-# first and must pass. MUTANTS="A B" restricts the run to those switches.
+# first and must pass. MUTANTS="A B" restricts the run to those switches;
+# CONFORM_MUTANT_JOBS (3) suites run at once.
 # Prints the share of mutants caught; exits 0 only when every one was caught.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -42,26 +43,47 @@ if [ -z "$res" ] || [ "${res#* }" != 0 ]; then
 fi
 echo "control: the unmutated reference passes (${res% *} tests)"
 
+# Build every mutant first (quick: one file each), then run the suites JOBS at a time:
+# a run mostly waits (keep-alive expiry, timeouts), so they overlap well.
+JOBS="${CONFORM_MUTANT_JOBS:-3}"
 total=0 caught=0 errors=0
+order=()
 while read -r sw file what; do
   case "$sw" in ''|'#'*) continue ;; esac
   if [ -n "${MUTANTS:-}" ] && [[ " $MUTANTS " != *" $sw "* ]]; then continue; fi
   total=$((total + 1))
-  if ! grep -q "$sw" "$file" 2>/dev/null; then
-    echo "ERROR  $sw: not found in $file (stale entry in conformance/mutants.txt)"
-    errors=$((errors + 1)); continue
-  fi
   d="$out/$sw"; mkdir -p "$d"
+  echo "$what" > "$d/what"
+  if ! grep -q "$sw" "$file" 2>/dev/null; then
+    echo "not found in $file (stale entry in conformance/mutants.txt)" > "$d/error"
   # shellcheck disable=SC2086
-  if ! $CC $CFLAGS "-D$sw" -c "$file" -o "$d/mut.o" 2>"$d/build.log" ||
-     ! $CC $CFLAGS "$B/obj/rel/impl/main/xbridge.o" "$d/mut.o" "$B/libxb.a" $LDLIBS \
-          -o "$d/xbridge" 2>>"$d/build.log"; then
-    echo "ERROR  $sw: does not build (see $d/build.log)"
-    errors=$((errors + 1)); continue
+  elif ! $CC $CFLAGS "-D$sw" -c "$file" -o "$d/mut.o" 2>"$d/build.log" ||
+       ! $CC $CFLAGS "$B/obj/rel/impl/main/xbridge.o" "$d/mut.o" "$B/libxb.a" $LDLIBS \
+            -o "$d/xbridge" 2>>"$d/build.log"; then
+    echo "does not build (see $d/build.log)" > "$d/error"
+  else
+    ln -s "$B/xbadmin" "$B/xbconform" "$d/"
   fi
-  ln -s "$B/xbadmin" "$B/xbconform" "$d/"
-  res=$(suite "$d" "$@")
-  if [ -z "$res" ]; then
+  order+=("$sw")
+done < "$LIST"
+
+running=0
+for sw in "${order[@]}"; do
+  d="$out/$sw"
+  [ -e "$d/error" ] && continue
+  if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
+  (suite "$d" "$@" > "$d/result") &
+  running=$((running + 1))
+done
+wait
+
+for sw in "${order[@]}"; do
+  d="$out/$sw"
+  res=$(cat "$d/result" 2>/dev/null)
+  if [ -e "$d/error" ]; then
+    echo "ERROR  $sw: $(cat "$d/error")"
+    errors=$((errors + 1))
+  elif [ -z "$res" ]; then
     echo "ERROR  $sw: the suite did not run (see $d/conform.log)"
     errors=$((errors + 1))
   elif [ "${res#* }" -gt 0 ]; then
@@ -69,9 +91,9 @@ while read -r sw file what; do
     fails=$(grep -E '^ *(not ok|FAIL)' "$d/conform.log" | head -3 | sed -E 's/^ *(not ok [0-9]+ - |FAIL +)//; s/ +\[.*//' | tr '\n' ' ')
     printf "caught %-27s %3s failed, e.g. %s\n" "$sw" "${res#* }" "$fails"
   else
-    printf 'MISSED %-27s %s  (%s)\n' "$sw" "all ${res% *} tests passed" "$what"
+    printf 'MISSED %-27s %s  (%s)\n' "$sw" "all ${res% *} tests passed" "$(cat "$d/what")"
   fi
-done < "$LIST"
+done
 
 pct=0; [ $total -gt 0 ] && pct=$((100 * caught / total))
 echo "conform-mutants: $caught of $total mutants caught ($pct %), $errors errors"
