@@ -117,18 +117,19 @@ proof:
 	@tools/wp-run.sh $(UNIT) $(BUILD)/proofs proofs/wp/$(UNIT) "$(PROOF_$(UNIT)_SRCS)" "$(PROOF_$(UNIT)_FLAGS)"
 	@tools/wp-table.py $(BUILD)/proofs/$(UNIT).json
 
+# WP spends most of a unit's time in its own goal generation and simplifier (Qed), one
+# core per Frama-C: units run PROOF_JOBS at a time, each with one prover process.
+PROOF_JOBS ?= 2
 proofs:
 	@test -n "$(PROOF_UNITS)" || { echo "proofs: no proof units declared"; exit 1; }
 	@rm -f $(BUILD)/proofs/*.json
-	@set -e; for u in $(PROOF_UNITS); do \
-	  echo "proof unit $$u"; \
-	  tools/wp-run.sh $$u $(BUILD)/proofs proofs/wp/$$u "$$($(MAKE) -s proof-vars UNIT=$$u VAR=SRCS)" \
-	    "$$($(MAKE) -s proof-vars UNIT=$$u VAR=FLAGS)"; \
-	done
+	@printf '%s\n' $(PROOF_UNITS) | WP_PAR=$${WP_PAR:-1} xargs -P $(PROOF_JOBS) -I{} sh -c \
+	  'echo "proof unit {}"; tools/wp-run.sh {} $(BUILD)/proofs proofs/wp/{} \
+	     "$$($(MAKE) -s proof-vars UNIT={} VAR=SRCS)" "$$($(MAKE) -s proof-vars UNIT={} VAR=FLAGS)"'
 	@tools/wp-table.py $(BUILD)/proofs/*.json
 
 proofs-mutants:
-	@tools/proof-mutants.sh
+	@PROOF_JOBS=$(PROOF_JOBS) tools/proof-mutants.sh
 
 # ------------------------------------------------------------------ traceability
 trace:

@@ -11,15 +11,16 @@ killed=0 survived=0 stale=0
 shopt -s nullglob
 patches=(proofs/mutants/*.patch)
 if [ ${#patches[@]} -eq 0 ]; then echo "proofs-mutants: no mutants"; exit 1; fi
-printf '%-40s %s\n' "mutant" "verdict"
-for p in "${patches[@]}"; do
+# One mutant: prints its verdict line into $scratch/<name>.verdict.
+run_one() {
+  local p=$1 name unit work srcs flags fcts
   name=$(basename "$p" .patch)
   unit=${name%%-*}
   work="$scratch/$name"
   mkdir -p "$work"
   cp -r impl proofs tools Makefile "$work"/
   if ! (cd "$work" && patch -s -p1 --dry-run < "$top/$p" >/dev/null && patch -s -p1 < "$top/$p"); then
-    printf '%-40s %s\n' "$name" "STALE (patch does not apply)"; stale=$((stale + 1)); continue
+    echo "STALE (patch does not apply)" > "$scratch/$name.verdict"; return
   fi
   srcs=$(make -s -C "$work" proof-vars UNIT="$unit" VAR=SRCS)
   flags=$(make -s -C "$work" proof-vars UNIT="$unit" VAR=FLAGS)
@@ -31,14 +32,39 @@ for p in "${patches[@]}"; do
   if [ -z "$srcs" ]; then
     # No such unit in proofs/units/: WP would fail on nothing and the mutant would look
     # killed. A mutant of a unit that is not in make proofs (yet) is an error.
-    printf '%-40s %s\n' "$name" "STALE (no proof unit '$unit' in proofs/units/)"; stale=$((stale + 1)); continue
+    echo "STALE (no proof unit '$unit' in proofs/units/)" > "$scratch/$name.verdict"; return
   fi
-  if (cd "$work" && tools/wp-run.sh "$unit" build/proofs "proofs/wp/$unit" "$srcs" "$flags" >/dev/null 2>&1 \
-        && tools/wp-table.py "build/proofs/$unit.json" >/dev/null 2>&1); then
-    printf '%-40s %s\n' "$name" "SURVIVED (proof still passes!)"; survived=$((survived + 1))
+  if ! (cd "$work" && WP_PAR=1 tools/wp-run.sh "$unit" build/proofs "proofs/wp/$unit" "$srcs" "$flags" \
+          >"$scratch/$name.log" 2>&1); then
+    # Frama-C stopped (a parse error, say): that is not a failed proof.
+    echo "STALE (Frama-C did not complete; see the log)" > "$scratch/$name.verdict"; return
+  fi
+  if (cd "$work" && tools/wp-table.py "build/proofs/$unit.json" >/dev/null 2>&1); then
+    echo "SURVIVED (proof still passes!)" > "$scratch/$name.verdict"
   else
-    printf '%-40s %s\n' "$name" "killed (proof fails, as it must)"; killed=$((killed + 1))
+    echo "killed (proof fails, as it must)" > "$scratch/$name.verdict"
   fi
+}
+
+# Mutants run PROOF_JOBS at a time (one core each: WP's goal generation is serial).
+jobs=${PROOF_JOBS:-2} running=0
+for p in "${patches[@]}"; do
+  if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+  run_one "$p" &
+  running=$((running + 1))
+done
+wait
+
+printf '%-40s %s\n' "mutant" "verdict"
+for p in "${patches[@]}"; do
+  name=$(basename "$p" .patch)
+  v=$(cat "$scratch/$name.verdict" 2>/dev/null || echo "STALE (no verdict)")
+  printf '%-40s %s\n' "$name" "$v"
+  case "$v" in
+    killed*) killed=$((killed + 1)) ;;
+    SURVIVED*) survived=$((survived + 1)) ;;
+    *) stale=$((stale + 1)); [ -f "$scratch/$name.log" ] && tail -n 5 "$scratch/$name.log" | sed 's/^/    /' ;;
+  esac
 done
 echo "proofs-mutants: $killed killed, $survived survived, $stale stale"
 [ $survived -eq 0 ] && [ $stale -eq 0 ]
