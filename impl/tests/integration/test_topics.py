@@ -7,7 +7,7 @@ reported as skipped, not passed."""
 import json
 import re
 
-from xbtest import Client, Skip, publish_packet, run, subscribe_packet, test
+from xbtest import Client, publish_packet, run, subscribe_packet, test
 
 B = None
 DEV = FEED = MASTER = None
@@ -56,11 +56,6 @@ def write(topic, payload, key=None):
     return line.group(1)
 
 
-def need_format(verdict):
-    if verdict == "warn bad-format" and "not implemented yet" in B.log()[-2000:]:
-        raise Skip("format not built yet (issue #6)")
-
-
 @test("XB-TOPIC-7", "XB-TOPIC-12", "XB-TOPIC-6", "XB-MAP-2")
 def feed_spellings():
     a, _ = state("/v2/feeds/%s.json" % FEED)
@@ -83,13 +78,10 @@ def datastream_json_put():
 def datastream_csv_and_xml():
     t = "/v2/feeds/%s/datastreams/temperature" % FEED
     v = write(t + ".csv", "21", DEV)
-    need_format(v)
     assert v == "debug request-ok", v
     s, v = state(t + ".csv")
-    need_format(v)
     assert s is not None and s.rstrip().endswith(",21"), s
     s, v = state(t + ".xml")
-    need_format(v)
     assert s is not None and "21" in s, s
     # XB-MAP-7: the topic's format alone decides: JSON sent to a .csv topic is CSV.
     write(t + ".csv", '{"current_value":"77"}', DEV)
@@ -101,12 +93,10 @@ def datastream_csv_and_xml():
 def v1_csv():
     t = "/v1/feeds/%s/datastreams/temperature.csv" % FEED
     v = write(t, "22", DEV)
-    need_format(v)
     assert v == "debug request-ok", v
     s, _ = state(t)
     assert s is not None and s.strip() == "22", s
     s, v = state("/v1/feeds/%s.csv" % FEED)
-    need_format(v)
     assert s is not None
 
 
