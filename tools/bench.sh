@@ -79,7 +79,10 @@ done
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" \
   -days 2 -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
   >/dev/null 2>&1 || true
-chmod 644 "$TMP/key.pem" 2>/dev/null || true   # mosquitto drops root for its own user
+# mosquitto started as root drops to its own user: it must reach the directory (search
+# permission only) and read the throw-away key made for this run.
+chmod 711 "$TMP" 2>/dev/null || true
+chmod 644 "$TMP/key.pem" "$TMP/cert.pem" 2>/dev/null || true
 
 # ------------------------------------------------------------------ servers
 # start_server xbridge|mosquitto plain|tls: sets SERVER_PID and PORT, 0 when up.
