@@ -58,6 +58,14 @@ static void check_field(const uint8_t *in, const xb_csv_field *f) {
   size_t p = f->raw_off, q = f->raw_off + f->raw_len;
   while (p < q && blank(in[p])) p++;
   while (q > p && blank(in[q - 1])) q--;
+  if (p == q) {
+    /* blanks only: the empty string, positioned anywhere in the piece (the contract
+     * of xb_csv_next_record does not fix where) */
+    must(f->wr_len == 0 && f->len == 0 && !f->quoted && !f->escaped);
+    must(f->wr_off >= f->raw_off && f->wr_off <= f->raw_off + f->raw_len);
+    must(f->off == f->wr_off);
+    return;
+  }
   must(f->wr_off == p && f->wr_off + f->wr_len == q);
   must(f->wr_len <= XB_CSV_MAX_FIELD_BYTES);
   if (p < q && in[p] == '"') {
@@ -143,9 +151,11 @@ static void put(out_buf *o, const void *s, size_t n) {
   o->len += n;
 }
 
-/* XB-CSV-2: bare unless empty or holding , " CR LF, or starting/ending with a blank. */
+/* XB-CSV-2: bare unless empty or holding , " CR LF, or starting/ending with a blank,
+ * or starting with U+FEFF (else read back as a byte order mark, XB-CSV-14). */
 static void put_value(out_buf *o, const uint8_t *v, size_t n) {
-  bool q = n == 0 || blank(v[0]) || blank(v[n - 1]);
+  bool q = n == 0 || blank(v[0]) || blank(v[n - 1]) ||
+           (n >= 3 && v[0] == 0xEF && v[1] == 0xBB && v[2] == 0xBF);
   for (size_t i = 0; i < n && !q; i++) q = v[i] == ',' || v[i] == '"' || v[i] == '\r' || v[i] == '\n';
   if (!q) {
     put(o, v, n);

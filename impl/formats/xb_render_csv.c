@@ -10,10 +10,18 @@
 
 #include <string.h>
 
-/* XB-CSV-2: quote when empty, when holding , " CR LF, or when starting or ending with
- * SP or HT (a reader trims those, XB-CSV-17); inside the quotes each " is doubled. */
+/* XB-CSV-2: quote when empty, when holding , " CR LF, when starting or ending with
+ * SP or HT (a reader trims those, XB-CSV-17), or when starting with U+FEFF (bare, as
+ * the first field of a payload, a reader takes it for a byte order mark, XB-CSV-14);
+ * inside the quotes each " is doubled. */
+static bool xb_csv_starts_with_bom(const char *s, size_t n) {
+  return n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+         (unsigned char)s[2] == 0xBF;
+}
+
 void xb_csv_put_field(xb_buf *b, const char *s, size_t n) {
-  bool quote = n == 0 || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t';
+  bool quote = n == 0 || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t' ||
+               xb_csv_starts_with_bom(s, n);
   for (size_t i = 0; i < n && !quote; i++)
     quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
   if (!quote) {

@@ -153,7 +153,10 @@ def s_client_policy():
     for v, proto in (("-tls1_2", "TLSv1.2"), ("-tls1_3", "TLSv1.3")):
         rc, out = s_client(v, "-servername", "anything.invalid", "-alpn", "mqtt")
         assert "Verify return code: 0 (ok)" in out, out
-        assert "Protocol  : %s" % proto in out, out
+        # The "SSL-Session" block (with "Protocol  :") is printed only once a
+        # session exists; with TLS 1.3 that needs the ticket, which may arrive
+        # after s_client has quit. The "New, <version>," line is always there.
+        assert ("New, %s," % proto) in out or ("Protocol  : %s" % proto) in out, out
         assert "Compression: NONE" in out, out                    # XB-TRANS-12
         assert "No client certificate CA names sent" in out, out  # XB-TRANS-15
         assert "No ALPN negotiated" in out, out                   # XB-TRANS-19

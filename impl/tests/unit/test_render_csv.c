@@ -162,7 +162,8 @@ START_TEST(test_csv_v1_XB_CSV_11_XB_CSV_12) {
 }
 END_TEST
 
-/* XB-CSV-2: bare unless empty, holding , " CR LF, or starting/ending with SP or HT;
+/* XB-CSV-2: bare unless empty, holding , " CR LF, starting/ending with SP or HT, or
+ * starting with U+FEFF;
  * quotes doubled inside. XB-CSV-5: a value is its stored text. */
 START_TEST(test_csv_quoting_XB_CSV_2) {
   static const struct {
@@ -172,7 +173,9 @@ START_TEST(test_csv_quoting_XB_CSV_2) {
                {"a\rb", "\"a\rb\""},      {"a\nb", "\"a\nb\""},
                {" x", "\" x\""},          {"x\t", "\"x\t\""},
                {"in side", "in side"},    {"25.0", "25.0"},
-               {"\"", "\"\"\"\""},        {"caf\xc3\xa9", "caf\xc3\xa9"}};
+               {"\"", "\"\"\"\""},        {"caf\xc3\xa9", "caf\xc3\xa9"},
+               /* U+FEFF first: quoted, or a reader would strip it as a BOM */
+               {"\xef\xbb\xbfx", "\"\xef\xbb\xbfx\""}, {"x\xef\xbb\xbf", "x\xef\xbb\xbf"}};
   xb_buf b;
   xb_buf_init(&b, 0);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
