@@ -320,6 +320,37 @@ START_TEST(feed_creation_needs_unscoped_post) {
 }
 END_TEST
 
+/* XB-EXC-8: no CONNACK 05 and no SUBACK 80, at either protocol level: keys that may do
+ * little or nothing connect with 00, and denied SUBSCRIBE entries are granted 00 like the
+ * allowed one beside them (which alone delivers its state). */
+START_TEST(no_refusal_codes) {
+  const char *keys[] = {FX.key_ds, FX.key_ip, FX.key_readonly, NULL};
+  const char *allowed = feed_t(FX.feed_public);
+  const char *denied[] = {feed_t(FX.feed_other), feed_t(FX.feed_private),
+                          cf_fmt("/v2/keys/%s.json", FX.key_master)};
+  for (int level = 3; level <= 4; level++) {
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+      cf_connect_opts o = {0};
+      o.level = level;
+      o.user = keys[k];
+      cf_conn *c = cf_client_opts(cf_fmt("L%d", level), &o); /* CONNACK 00, never 05 */
+      cf_disconnect(c);
+    }
+    cf_connect_opts o = {0};
+    o.level = level;
+    o.user = FX.key_feed;
+    cf_conn *c = cf_client_opts(cf_fmt("feedkey L%d", level), &o);
+    const char *t[] = {denied[0], denied[1], allowed, denied[2]};
+    cf_subscribe_n(c, t, 4, NULL); /* 00 00 00 00, never 80 */
+    cf_pkt p;
+    cf_expect_delivery(c, allowed, 1, &p, "(the one allowed filter of the SUBSCRIBE)");
+    cf_pkt_free(&p);
+    cf_expect_nothing(c, "after the state of the allowed filter (denied filters deliver nothing)");
+    cf_disconnect(c);
+  }
+}
+END_TEST
+
 void cf_area_authz(cf_reg *r) {
   CF_ADD(r, denied_reads_deliver_nothing,
          "XB-AUTHZ-6 XB-AUTHZ-8 XB-AUTHZ-11 XB-AUTHZ-12 XB-AUTHZ-13 XB-AUTHZ-15 XB-AUTHZ-16 XB-AUTHZ-18 XB-AUTHZ-20 XB-AUTHZ-25 XB-SUB-4",
@@ -344,6 +375,8 @@ void cf_area_authz(cf_reg *r) {
          "key and user lists hold only the acting user's own");
   CF_ADD(r, no_routing_between_clients, "XB-SCOPE-5 XB-TOPIC-2 XB-TOPIC-34",
          "a client never receives what another published on non-API topics, whatever it subscribed");
+  CF_ADD(r, no_refusal_codes, "XB-EXC-8 XB-AUTH-6 XB-AUTHZ-25 XB-MQTT-49",
+         "levels 3 and 4: keys that may do little connect with 00 (never 05); denied filters get 00 (never 80)");
   CF_ADD(r, subscription_keeps_its_key, "XB-AUTH-13 XB-SUB-14",
          "deliveries use the subscription's key: prefix-key subscription notified, anonymous one not");
 }

@@ -505,7 +505,7 @@ void cf_area_connect(cf_reg *r) {
          "keys whose permissions can allow nothing from here are accepted at CONNECT");
   CF_ADD(r, takeover_closes_older, "XB-MQTT-36 XB-AUTH-8 XB-ERR-31",
          "a CONNECT with a live client id (another user's key) closes the older connection");
-  CF_ADD(r, no_session_state_kept, "XB-MQTT-33 XB-SUB-26",
+  CF_ADD(r, no_session_state_kept, "XB-MQTT-33 XB-SUB-26 XB-EXC-6",
          "clean session 0 accepted, session present 0, subscriptions not restored");
   CF_ADD(r, first_packet_not_connect, "XB-MQTT-15 XB-ERR-15",
          "a first packet other than CONNECT closes the connection");

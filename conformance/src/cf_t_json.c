@@ -408,7 +408,7 @@ START_TEST(ignored_attributes) {
   char *v = cf_uvalue("desc");
   cf_publish(c, ft, cf_fmt("{\"id\":999,\"feed\":\"x\",\"status\":\"frozen\",\"created\":\"2000-01-01T00:00:00Z\","
                            "\"updated\":\"2000-01-01T00:00:00Z\",\"creator\":\"x\",\"version\":\"1.0.0\",\"user\":{\"login\":\"x\"},"
-                           "\"unknown\":{\"a\":[1,{\"b\":null}]},\"auto_feed_url\":\"http://example.org\",\"product_id\":\"p\","
+                           "\"unknown\":{\"a\":[1,{\"b\":null}]},\"auto_feed_url\":\"http://example.org\",\"product_id\":\"p\",\"device_serial\":\"SN1\","
                            "\"location\":{\"waypoints\":[{\"at\":\"2013-01-01T00:00:00Z\",\"lat\":1,\"lon\":1}]},"
                            "\"description\":\"%s\"}", v), 1);
   char *s = cf_read(FX.key_master, ft);
@@ -417,7 +417,7 @@ START_TEST(ignored_attributes) {
   expect_member(s, "\"status\":\"live\"", "status is computed (live after a write)");
   expect_member(s, cf_fmt("\"description\":\"%s\"", v), "the description of the write is applied");
   expect_member(s, cf_fmt("\"created\":\"%s\"", created ? created : "?"), "created never changes");
-  if (strstr(s, "auto_feed_url") || strstr(s, "product_id") || strstr(s, "unknown") || strstr(s, "waypoints"))
+  if (strstr(s, "auto_feed_url") || strstr(s, "product_id") || strstr(s, "device_serial") || strstr(s, "unknown") || strstr(s, "waypoints"))
     cf_fail("unknown, unsupported and read-only members must be ignored\n  got: %s", s);
   cf_disconnect(c);
 }
@@ -486,7 +486,7 @@ void cf_area_json(cf_reg *r) {
   CF_ADD(r, invalid_feed_writes_no_effect,
          "XB-RES-10 XB-RES-11 XB-RES-12 XB-RES-14 XB-RES-19 XB-RES-39 XB-RES-40 XB-RES-43 XB-RES-48 XB-RES-50 XB-JSON-30 XB-JSON-33 XB-JSON-36",
          "23 invalid feed writes (title, private, URLs, email, location, tags, datastream ids, conflict) change nothing");
-  CF_ADD(r, ignored_attributes, "XB-RES-17 XB-RES-18 XB-RES-34 XB-RES-42 XB-RES-46 XB-JSON-32",
+  CF_ADD(r, ignored_attributes, "XB-RES-17 XB-RES-18 XB-RES-34 XB-RES-42 XB-RES-46 XB-JSON-32 XB-EXC-23",
          "read-only, unknown and unsupported members are ignored; created never changes");
   CF_ADD(r, request_time_once, "XB-RES-8 XB-RES-35 XB-RES-54",
          "one request time for every value of a request and the feed's updated; {} still updates");

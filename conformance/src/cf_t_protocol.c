@@ -238,7 +238,95 @@ START_TEST(payload_bytes_taken_as_is) {
   cf_expect_nothing(c, "after empty PUBLISH payloads");
   char *after = cf_read(FX.key_master, t);
   CF_EXPECT_STR("the datastream after empty payloads", before, after ? after : "(nothing)");
+  /* XB-EXC-1: nor on a datapoint or a feed: there is no DELETE over MQTT. */
+  const char *dp = cf_fmt("/v2/feeds/%s/datastreams/%s/datapoints/2013-05-01T00:00:00Z.json",
+                          FX.feed_public, FX.ds_public);
+  cf_publish(c, cf_fmt("/v2/feeds/%s/datastreams/%s/datapoints.json", FX.feed_public, FX.ds_public),
+             cf_fmt("{\"datapoints\":[{\"at\":\"2013-05-01T00:00:00Z\",\"value\":\"%s\"}]}", cf_uvalue("dp")), 1);
+  char *dp_before = cf_read(FX.key_master, dp);
+  if (dp_before == NULL) cf_fail("the datapoint %s written just before is not readable", dp);
+  cf_publish_n(c, dp, "", 0, 1);
+  char *dp_after = cf_read(FX.key_master, dp);
+  CF_EXPECT_STR("the datapoint after an empty payload (no DELETE)", dp_before, dp_after ? dp_after : "(nothing)");
+  const char *ft = cf_fmt("/v2/feeds/%s.json", FX.feed_public);
+  char *f_before = cf_read(FX.key_master, ft);
+  cf_publish_n(c, ft, "", 0, 2);
+  char *f_after = cf_read(FX.key_master, ft);
+  CF_EXPECT_STR("the feed after an empty payload (no DELETE)", f_before ? f_before : "(nothing)",
+                f_after ? f_after : "(nothing)");
   cf_disconnect(c);
+}
+END_TEST
+
+/* XB-EXC-27: the PROXY protocol is not understood: a v1 or v2 PROXY header before the
+ * CONNECT is not a CONNECT packet, so the connection is closed without CONNACK; the
+ * address it claims (key_ip's source_ip) gains nothing. */
+START_TEST(proxy_protocol_not_understood) {
+  static const uint8_t v2sig[] = {0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a,
+                                  0x21, 0x11, 0x00, 0x0c, 192, 0, 2, 1, 127, 0, 0, 1, 0x13, 0x88, 0x07, 0x5b};
+  const char *v1 = "PROXY TCP4 192.0.2.1 127.0.0.1 5000 1883\r\n";
+  cf_connect_opts o = {0};
+  o.user = FX.key_ip;
+  for (int i = 0; i < 2; i++) {
+    cf_conn *c = cf_open("proxied");
+    cf_buf b = {0};
+    cf_build_connect(&b, &o);
+    bool sent = i == 0 ? cf_send(c, v1, strlen(v1)) : cf_send(c, v2sig, sizeof v2sig);
+    if (sent && cf_send_buf(c, &b))
+      cf_expect_closed(c, i == 0 ? "after a PROXY protocol v1 header and a CONNECT"
+                                 : "after a PROXY protocol v2 header and a CONNECT");
+    cf_buf_free(&b);
+    cf_conn_close(c);
+  }
+  /* Control: the same CONNECT without the header is accepted. */
+  cf_conn *c = cf_client_opts("plain", &o);
+  cf_disconnect(c);
+}
+END_TEST
+
+/* XB-SCOPE-18: MQTT 3.1.1 statements cited by spec/mqtt.md apply at level 3 ("MQIsdp")
+ * exactly as at level 4: the same exchange, run at both levels. */
+START_TEST(mqtt_rules_at_both_levels) {
+  const char *t = cf_fmt("/v2/feeds/%s/datastreams/%s.json", FX.feed_public, FX.ds_public);
+  for (int level = 3; level <= 4; level++) {
+    cf_connect_opts o = {0};
+    o.level = level;
+    o.user = FX.key_master;
+    cf_conn *c = cf_client_opts(cf_fmt("L%d", level), &o);
+    cf_conn *w = cf_client_opts(cf_fmt("L%d writer", level), &o);
+    const unsigned q2 = 2;
+    cf_subscribe_n(c, &t, 1, &q2); /* [MQTT-3.8.4-1] SUBACK, same id, granted 00 */
+    cf_pkt p;
+    cf_expect_delivery(c, t, 1, &p, cf_fmt("(state at level %d)", level));
+    cf_pkt_free(&p);
+    for (unsigned qos = 1; qos <= 2; qos++) {
+      char *v = cf_uvalue("lvl");
+      cf_publish(w, t, cf_fmt("{\"current_value\":\"%s\"}", v), qos); /* [MQTT-4.3.2-2] [MQTT-4.3.3-2] */
+      cf_expect_delivery(c, t, 0, &p, cf_fmt("(change at level %d after a QoS %u write)", level, qos));
+      if (strstr(p.payload, v) == NULL) cf_fail("level %d: the QoS %u write was not executed\n  got: %s", level, qos, p.payload);
+      cf_pkt_free(&p);
+    }
+    cf_disconnect(w);
+    cf_unsubscribe(c, t);              /* [MQTT-3.10.4-4] UNSUBACK */
+    cf_expect_nothing(c, cf_fmt("after UNSUBSCRIBE at level %d", level)); /* [MQTT-3.12.4-1] */
+    cf_disconnect(c);
+    static const uint8_t bad_sub[] = {0x80, 0x08, 0x00, 0x01, 0x00, 0x03, 'c', '/', 'f', 0x00};
+    c = cf_client_opts(cf_fmt("L%d flags", level), &o);
+    if (cf_send(c, bad_sub, sizeof bad_sub))
+      cf_expect_closed(c, cf_fmt("after a SUBSCRIBE with flags 0000 at level %d [MQTT-3.8.1-1]", level));
+    cf_conn_close(c);
+    c = cf_client_opts(cf_fmt("L%d twice", level), &o);
+    cf_buf b = {0};
+    cf_build_connect(&b, &o);
+    if (cf_send_buf(c, &b)) cf_expect_closed(c, cf_fmt("after a second CONNECT at level %d [MQTT-3.1.0-2]", level));
+    cf_buf_free(&b);
+    cf_conn_close(c);
+    c = cf_client_opts(cf_fmt("L%d wildcard", level), &o);
+    cf_build_publish(&b, "cf/+/x", 6, "x", 1, 0, false, false, 0);
+    if (cf_send_buf(c, &b)) cf_expect_closed(c, cf_fmt("after a PUBLISH on \"cf/+/x\" at level %d [MQTT-3.3.2-2]", level));
+    cf_buf_free(&b);
+    cf_conn_close(c);
+  }
 }
 END_TEST
 
@@ -265,6 +353,10 @@ void cf_area_protocol(cf_reg *r) {
          "PUBACK, PUBREC, PUBCOMP from a client are ignored; PUBREL of an unknown id gets PUBCOMP");
   CF_ADD(r, control_characters_in_topics, "XB-MQTT-14 XB-TOPIC-4",
          "control characters, U+FFFF and a BOM in topics are not malformed");
-  CF_ADD(r, payload_bytes_taken_as_is, "XB-MAP-4 XB-MAP-6 XB-RES-22",
-         "an empty PUBLISH payload is an invalid write, not a deletion");
+  CF_ADD(r, proxy_protocol_not_understood, "XB-EXC-27 XB-MQTT-15 XB-MQTT-6",
+         "a PROXY protocol v1 or v2 header before CONNECT closes the connection without CONNACK");
+  CF_ADD(r, mqtt_rules_at_both_levels, "XB-SCOPE-18 XB-MQTT-7 XB-MQTT-16 XB-MQTT-39 XB-MQTT-40 XB-MQTT-41 XB-MQTT-49 XB-MQTT-52 XB-MQTT-53",
+         "cited MQTT 3.1.1 rules hold at level 3 as at level 4: SUBACK, PUBACK, QoS 2 flow, UNSUBACK, PINGRESP, closes");
+  CF_ADD(r, payload_bytes_taken_as_is, "XB-MAP-4 XB-MAP-6 XB-RES-22 XB-EXC-1",
+         "an empty PUBLISH payload is an invalid write, not a deletion (datastream, datapoint, feed)");
 }

@@ -195,6 +195,31 @@ START_TEST(retain_flag_ignored) {
 }
 END_TEST
 
+/* XB-EXC-22: no rate limit: 60 writes with one key in quick succession (Pachube allowed
+ * one per 5 s and 50 per 3 minutes) are all executed and all notified, in order. */
+START_TEST(no_rate_limit) {
+  enum { N = 60 };
+  cf_conn *o = cf_client("observer", FX.key_master);
+  (void)cf_sub_state(o, ds_t());
+  cf_conn *w = cf_client("writer", FX.key_feed);
+  char *v[N];
+  for (int i = 0; i < N; i++) {
+    v[i] = cf_uvalue("rate");
+    cf_publish(w, ds_t(), cf_fmt("{\"current_value\":\"%s\"}", v[i]), i % 2 ? 1 : 0);
+  }
+  for (int i = 0; i < N; i++) {
+    cf_pkt p;
+    cf_expect_delivery(o, ds_t(), 0, &p, cf_fmt("(write %d of %d in quick succession with one key)", i + 1, N));
+    if (strstr(p.payload, cf_fmt("\"current_value\":\"%s\"", v[i])) == NULL)
+      cf_fail("notification %d must carry value %s (every write executed, in order)\n  got: %s", i + 1, v[i], p.payload);
+    cf_pkt_free(&p);
+  }
+  cf_expect_nothing(o, "after the notifications of the 60 writes");
+  cf_disconnect(w);
+  cf_disconnect(o);
+}
+END_TEST
+
 void cf_area_qos(cf_reg *r) {
   CF_ADD(r, qos1_acknowledged_after_execution, "XB-MQTT-40 XB-MAP-17",
          "QoS 1: PUBACK with the packet id, and the write is visible to every later request");
@@ -204,10 +229,12 @@ void cf_area_qos(cf_reg *r) {
          "QoS 1 sent again with DUP is executed again");
   CF_ADD(r, writer_ack_precedes_delivery, "XB-MAP-18 XB-MQTT-41",
          "the writer's PUBREC precedes the notification its write causes");
-  CF_ADD(r, suback_grants_qos0_deliveries_qos0, "XB-MQTT-49 XB-MAP-21 XB-SUB-16 XB-MQTT-44",
+  CF_ADD(r, suback_grants_qos0_deliveries_qos0, "XB-MQTT-49 XB-MAP-21 XB-SUB-16 XB-MQTT-44 XB-EXC-5",
          "QoS 1 and 2 requested: SUBACK grants 00, every delivery QoS 0 without packet id");
-  CF_ADD(r, acknowledged_whatever_the_outcome, "XB-MAP-16 XB-AUTHZ-25 XB-TOPIC-34 XB-AUTH-12 XB-MAP-14 XB-ERR-4",
+  CF_ADD(r, acknowledged_whatever_the_outcome, "XB-MAP-16 XB-AUTHZ-25 XB-TOPIC-34 XB-AUTH-12 XB-MAP-14 XB-ERR-4 XB-EXC-2",
          "denied, anonymous, missing, malformed, invalid, non-API, query, bad-format PUBLISH at QoS 1 and 2 acknowledged");
+  CF_ADD(r, no_rate_limit, "XB-EXC-22 XB-SUB-9 XB-MAP-12",
+         "60 writes with one key in quick succession are all executed and notified in order (no rate limit)");
   CF_ADD(r, retain_flag_ignored, "XB-MAP-19",
          "RETAIN=1 on PUBLISH: executed as any write, nothing stored, zero length removes nothing");
 }

@@ -172,7 +172,7 @@ END_TEST
 static const char *const *non_api(size_t *n) {
   const char *f = FX.feed_public, *k = FX.key_master;
   const char *d = ds_path();
-  static const char *t[40];
+  static const char *t[48];
   size_t i = 0;
   t[i++] = "hello";
   t[i++] = "$SYS/broker/uptime";
@@ -202,6 +202,12 @@ static const char *const *non_api(size_t *n) {
   t[i++] = cf_fmt("/v2/feeds/%s/datapoints", f);
   t[i++] = "/v2/users/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.json";
   t[i++] = "/v2/products.json";
+  t[i++] = "/v2/products/p1/devices.json";
+  t[i++] = "/v2/devices/s1.json";
+  t[i++] = cf_fmt("/v1/feeds/%s.json", f);
+  t[i++] = cf_fmt("/v1/feeds/%s.xml", f);
+  t[i++] = cf_fmt("/api/%s.csv", f);
+  t[i++] = cf_fmt("/api/feeds/%s.xml", f);
   t[i++] = cf_fmt("/v2/feeds/%s.png", f);
   t[i++] = cf_fmt("/api/%s.json", f);
   t[i++] = cf_fmt("/v2/feeds/%%3%s.json", f);
@@ -245,6 +251,9 @@ START_TEST(bad_query_filters) {
       cf_fmt("%s?time=2013-04-23T12:00:00Z", d),
       cf_fmt("%s?duration=1hour&per_page=10", d),
       cf_fmt("%s?duration=1hour&page=2", d),
+      cf_fmt("%s?duration=1hour&timezone=UTC", d),
+      cf_fmt("%s?_method=delete", d),
+      cf_fmt("%s?X-ApiKey=%s", f, FX.key_master),
       "/v2/feeds.json?per_page=1001",
       "/v2/feeds.json?status=dead",
       "/v2/feeds.json?feed_id=1",
@@ -263,6 +272,28 @@ START_TEST(bad_format_or_method_filters) {
                      cf_fmt("/v2/feeds/%s/datastreams.json", FX.feed_public),
                      cf_fmt("/v2/feeds/%s/datastreams", FX.feed_public)};
   silent_filters(t, sizeof t / sizeof t[0], "format or method not defined for the resource");
+}
+END_TEST
+
+/* XB-EXC-12: a timestamp with a +HH:MM offset cannot be used in a topic: in a filter the
+ * '+' makes it a wildcard filter (nothing delivered), in a topic name a malformed PUBLISH
+ * (connection closed); the same instant with Z or -HH:MM works. */
+START_TEST(plus_offset_not_in_topics) {
+  const char *d = cf_fmt("/%s.json", ds_path());
+  cf_conn *c = cf_client("A", FX.key_master);
+  (void)cf_sub_state(c, cf_fmt("%s?start=2013-01-01T00:00:00-01:00&duration=1hour", d));
+  (void)cf_sub_state(c, cf_fmt("%s?start=2013-01-01T00:00:00Z&duration=1hour", d));
+  cf_sub_nothing(c, cf_fmt("%s?start=2013-01-01T00:00:00+01:00&duration=1hour", d),
+                 "'+' offset (a wildcard filter)");
+  cf_disconnect(c);
+  cf_conn *w = cf_client("writer", FX.key_master);
+  const char *dp = cf_fmt("/%s/datapoints/2013-01-01T00:00:00+01:00.json", ds_path());
+  cf_buf b = {0};
+  const char *v = "{\"value\":\"1\"}";
+  cf_build_publish(&b, dp, strlen(dp), v, strlen(v), 0, false, false, 0);
+  if (cf_send_buf(w, &b)) cf_expect_closed(w, cf_fmt("after a PUBLISH on \"%s\" ('+' in a topic name)", dp));
+  cf_buf_free(&b);
+  cf_conn_close(w);
 }
 END_TEST
 
@@ -372,13 +403,15 @@ void cf_area_topics(cf_reg *r) {
          "Z, .000000Z, .0Z and -01:00 spellings of one instant name the same datapoint");
   CF_ADD(r, wildcard_filters, "XB-TOPIC-2 XB-MQTT-48 XB-ERR-33 XB-SCOPE-5",
          "wildcard filters: SUBACK 00, nothing delivered, not even after a write");
-  CF_ADD(r, non_api_filters, "XB-TOPIC-3 XB-TOPIC-4 XB-TOPIC-6 XB-TOPIC-8 XB-TOPIC-9 XB-TOPIC-11 XB-TOPIC-12 XB-TOPIC-33 XB-ERR-34",
+  CF_ADD(r, non_api_filters, "XB-TOPIC-3 XB-TOPIC-4 XB-TOPIC-6 XB-TOPIC-8 XB-TOPIC-9 XB-TOPIC-11 XB-TOPIC-12 XB-TOPIC-33 XB-ERR-34 XB-EXC-13 XB-EXC-15 XB-EXC-24",
          "non-API filters (32 forms): SUBACK 00, nothing delivered, connection open");
-  CF_ADD(r, bad_query_filters, "XB-TOPIC-16 XB-TOPIC-17 XB-TOPIC-18 XB-TOPIC-20 XB-TOPIC-21 XB-TOPIC-25 XB-TOPIC-26 XB-RES-69 XB-ERR-35 XB-MAP-8",
+  CF_ADD(r, bad_query_filters, "XB-TOPIC-16 XB-TOPIC-17 XB-TOPIC-18 XB-TOPIC-20 XB-TOPIC-21 XB-TOPIC-25 XB-TOPIC-26 XB-RES-69 XB-ERR-35 XB-MAP-8 XB-EXC-3 XB-EXC-17",
          "malformed, unknown, repeated, misplaced or out-of-range query parameters: nothing delivered");
   CF_ADD(r, bad_format_or_method_filters, "XB-TOPIC-14 XB-MAP-5 XB-RES-25 XB-ERR-36 XB-ERR-37 XB-SUB-7",
          "CSV for keys, users, triggers, feed list; a read of a datastreams collection: nothing delivered");
-  CF_ADD(r, rejected_publish_topics, "XB-TOPIC-15 XB-TOPIC-34 XB-TOPIC-11 XB-MAP-16 XB-ERR-34 XB-ERR-35 XB-RES-24",
+  CF_ADD(r, plus_offset_not_in_topics, "XB-EXC-12 XB-TOPIC-2 XB-MQTT-39",
+         "a timestamp with a +HH:MM offset: wildcard filter (silent), malformed topic name (closed); Z and -HH:MM work");
+  CF_ADD(r, rejected_publish_topics, "XB-TOPIC-15 XB-TOPIC-34 XB-TOPIC-11 XB-MAP-16 XB-ERR-34 XB-ERR-35 XB-RES-24 XB-EXC-13",
          "PUBLISH to rejected topics is acknowledged, changes nothing, notifies nobody");
   CF_ADD(r, publish_forms, "XB-MAP-3 XB-TOPIC-7 XB-TOPIC-12 XB-RES-64 XB-RES-65 XB-AUTH-9",
          "datastream PUT, feed PUT, datapoints POST, datapoint PUT through each topic form change the value");

@@ -271,7 +271,7 @@ void cf_area_will(cf_reg *r) {
          "a will of a read-only, foreign or anonymous connection is dropped silently");
   CF_ADD(r, prefix_key_of_will_topic, "XB-AUTH-14 XB-WILL-8",
          "the will topic's prefix key is the will's key, over the user name key");
-  CF_ADD(r, qos_and_retain_of_will_ignored, "XB-WILL-9 XB-MQTT-22 XB-MAP-19",
+  CF_ADD(r, qos_and_retain_of_will_ignored, "XB-WILL-9 XB-MQTT-22 XB-MAP-19 XB-EXC-9",
          "will QoS 2 and retain accepted; executed once, delivered RETAIN=0, nothing retained");
   CF_ADD(r, unusable_will_accepted_then_dropped, "XB-WILL-2 XB-WILL-10 XB-TOPIC-35 XB-SCOPE-5",
          "a non-API will topic and a malformed will message are accepted, then dropped");
