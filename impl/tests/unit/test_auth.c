@@ -128,7 +128,7 @@ START_TEST(test_authz_source_ip_XB_AUTHZ_8) {
 }
 END_TEST
 
-/* XB-AUTHZ-9: a referer never matches over MQTT. */
+/* XB-AUTHZ-9, XB-EXC-20: a referer never matches over MQTT (even a master key with one). */
 START_TEST(test_authz_referer_XB_AUTHZ_9) {
   xb_ip ip = ipv("192.0.2.1");
   xb_perm_row p = perm(XB_M_ALL);
