@@ -129,7 +129,7 @@ def raw_tls_client_same_as_plain():
     c.expect_closed()
 
 
-@test("XB-TRANS-11", "XB-ERR-24")
+@test("XB-TRANS-11", "XB-ERR-24", "XB-EXC-26")
 def s_client_tls1_1_and_1_0_refused():
     for v in ("-tls1_1", "-tls1"):
         m = B.log_mark()
@@ -148,7 +148,7 @@ def s_client_tls1_1_and_1_0_refused():
         pass
 
 
-@test("XB-TRANS-11", "XB-TRANS-12", "XB-TRANS-15", "XB-TRANS-16", "XB-TRANS-18", "XB-TRANS-19")
+@test("XB-TRANS-11", "XB-TRANS-12", "XB-TRANS-15", "XB-TRANS-16", "XB-TRANS-18", "XB-TRANS-19", "XB-EXC-26")
 def s_client_policy():
     for v, proto in (("-tls1_2", "TLSv1.2"), ("-tls1_3", "TLSv1.3")):
         rc, out = s_client(v, "-servername", "anything.invalid", "-alpn", "mqtt")
