@@ -11,7 +11,8 @@
  * `tls-handshake` on failure and starts the CONNECT timeout on success, XB-TRANS-20).
  *
  * Reads: read-ahead is on, so one read(2) may bring several records into OpenSSL's
- * buffer; pending() reports decrypted bytes, or buffered bytes that may hold a whole
+ * buffer, and a read call decrypts records until its buffer is full or the socket has
+ * nothing more (one SSL_read per record, one call per burst); pending() reports decrypted bytes, or buffered bytes that may hold a whole
  * record, so that the net layer reads them from its hook (no fd event announces them).
  * After a read that wanted more bytes, buffered bytes are a partial record that only
  * the fd can complete: pending() is then false, so the hook never spins on them.
@@ -51,6 +52,8 @@ typedef struct {
   bool write_pending; /* an SSL_write waits to be retried (a record half written) */
   bool shut;          /* close_notify sent (or given up) */
   bool fatal;         /* a fatal TLS or socket error: no close_notify any more */
+  ssize_t deferred;   /* XB_IO_EOF / XB_IO_ERROR that ended a burst of records read
+                         after some bytes: returned by the next read, 0 if none */
   int err_errno;      /* socket errno of the failure, 0 if none */
   unsigned long err_code; /* OpenSSL error code of the failure, 0 if none */
   const char *err_text;   /* fixed text of the failure, NULL if none */
@@ -184,19 +187,60 @@ static ssize_t xb_tls_handshake(xb_tls_conn *tc) {
 static ssize_t xb_tls_read(void *ctx, int fd, void *buf, size_t len) {
   (void)fd;
   xb_tls_conn *tc = ctx;
+  if (tc->deferred != 0) {
+    ssize_t d = tc->deferred;
+    if (d == XB_IO_ERROR) errno = tc->err_errno != 0 ? tc->err_errno : EPROTO;
+    return d;
+  }
   ssize_t h = xb_tls_handshake(tc);
   if (h < 0) return h;
   /* The handshake may have just completed: early application data (a CONNECT sent
    * with the client's Finished) is read at once. */
-  ERR_clear_error();
-  errno = 0;
-  size_t got = 0;
-  int r = SSL_read_ex(tc->ssl, buf, len, &got);
-  if (r == 1) {
+  /* One SSL_read yields at most one record. Records already in the socket or in the
+   * read-ahead buffer are read now, until the buffer is full or a read wants more
+   * bytes: a burst of small records (one per PUBLISH from many clients) then reaches
+   * the session in one call, so its packets join the turn's batch (XB-STORE-9) rather
+   * than each record costing a turn, a commit and an fdatasync. An error or the end of
+   * the stream after some bytes is reported by the next call (OpenSSL repeats it). */
+  size_t total = 0;
+  int r, e;
+  for (;;) {
+    ERR_clear_error();
+    errno = 0;
+    size_t got = 0;
+    r = SSL_read_ex(tc->ssl, (uint8_t *)buf + total, len - total, &got);
+    if (r != 1) break;
     tc->starved = false;
-    return (ssize_t)got;
+    total += got;
+    if (total == len) return (ssize_t)total;
   }
-  int e = SSL_get_error(tc->ssl, r);
+  e = SSL_get_error(tc->ssl, r);
+  if (total > 0) {
+    /* The bytes first; what ended the burst is reported by the next call (pending()
+     * is true until then, so the net layer makes it at once). */
+    switch (e) {
+      case SSL_ERROR_WANT_READ:
+        tc->starved = true;
+        break;
+      case SSL_ERROR_WANT_WRITE: /* asked again by the next SSL_read */
+        ERR_clear_error();
+        break;
+      case SSL_ERROR_ZERO_RETURN:
+        tc->deferred = XB_IO_EOF;
+        break;
+      case SSL_ERROR_SYSCALL:
+        if (errno == 0 && ERR_peek_last_error() == 0) {
+          ERR_clear_error();
+          tc->deferred = XB_IO_EOF;
+          break;
+        }
+        /* fall through */
+      default:
+        tc->deferred = xb_tls_failed(tc, e);
+        break;
+    }
+    return (ssize_t)total;
+  }
   switch (e) {
     case SSL_ERROR_WANT_READ:
       tc->starved = true;
@@ -254,6 +298,7 @@ static ssize_t xb_tls_writev(void *ctx, int fd, const struct iovec *iov, int n) 
 static bool xb_tls_pending(void *ctx) {
   xb_tls_conn *tc = ctx;
   if (tc->state != XB_TLS_OPEN) return false;
+  if (tc->deferred != 0) return true;
   return SSL_pending(tc->ssl) > 0 || (!tc->starved && SSL_has_pending(tc->ssl));
 }
 

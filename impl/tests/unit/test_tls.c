@@ -81,6 +81,8 @@ typedef struct {
   xb_close_reason reason;
   char close_error[160];
   bool echo;
+  int data_calls;    /* on_data calls */
+  size_t data_bytes; /* bytes seen by on_data */
 } rig;
 
 static rig R;
@@ -103,6 +105,8 @@ static void on_data(xb_conn *c, void *user) {
   (void)user;
   size_t len = 0;
   const uint8_t *p = xb_conn_in(c, &len);
+  R.data_calls++;
+  R.data_bytes += len;
   if (R.echo && xb_conn_send(c, p, len, XB_SEND_CONTROL) != XB_NET_OK) return;
   xb_conn_in_consume(c, len);
 }
@@ -316,6 +320,68 @@ START_TEST(test_garbage_record_after_handshake_XB_TRANS_24) {
 }
 END_TEST
 
+/* XB-STORE-9: the packets completely received when the server wakes up form one
+ * batch. A client that wrote many small records (one per PUBLISH) before the server's
+ * turn has them all handed to the session in one read, not one record per turn. */
+START_TEST(test_burst_of_records_in_one_read_XB_STORE_9) {
+  int fd = rig_start(NULL);
+  R.echo = false;
+  SSL_CTX *ctx;
+  SSL *s = client(fd, 0, 0, &ctx);
+  ck_assert_int_eq(handshake(s), 1);
+  turn();
+  R.data_calls = 0;
+  R.data_bytes = 0;
+  uint8_t rec[25];
+  memset(rec, 'p', sizeof rec);
+  for (int i = 0; i < 40; i++) {
+    size_t k = 0;
+    ck_assert_int_eq(SSL_write_ex(s, rec, sizeof rec, &k), 1); /* one record each */
+  }
+  turn();
+  ck_assert_uint_eq(R.data_bytes, 40 * sizeof rec);
+  ck_assert_int_eq(R.data_calls, 1);
+  client_free(s, ctx);
+  close(fd);
+  rig_stop();
+}
+END_TEST
+
+/* What ends a burst of records (the client's close_notify, a record that does not
+ * decrypt, XB-TRANS-24) comes after the bytes before it, and is still reported at once
+ * without another byte from the client. */
+START_TEST(test_burst_then_end_or_garbage_XB_TRANS_24) {
+  for (int garbage = 0; garbage < 2; garbage++) {
+    int fd = rig_start(NULL);
+    R.echo = false;
+    SSL_CTX *ctx;
+    SSL *s = client(fd, 0, 0, &ctx);
+    ck_assert_int_eq(handshake(s), 1);
+    turn();
+    R.data_bytes = 0;
+    for (int i = 0; i < 3; i++) {
+      size_t k = 0;
+      ck_assert_int_eq(SSL_write_ex(s, "abcd", 4, &k), 1);
+    }
+    if (garbage) {
+      uint8_t junk[53] = {0x17, 0x03, 0x03, 0x00, 0x30};
+      for (size_t i = 5; i < sizeof junk; i++) junk[i] = (uint8_t)i;
+      ck_assert_int_eq(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+    } else {
+      ck_assert_int_eq(SSL_shutdown(s), 0);
+    }
+    for (int i = 0; i < 5 && R.closes == 0; i++) turn();
+    ck_assert_uint_eq(R.data_bytes, 12);
+    ck_assert_int_eq(R.closes, 1);
+    ck_assert_int_eq(R.reason, garbage ? XB_CLOSE_ERROR : XB_CLOSE_PEER);
+    if (garbage) ck_assert_str_eq(R.close_error, "decryption failed or bad record mac");
+    client_free(s, ctx);
+    close(fd);
+    rig_stop();
+  }
+}
+END_TEST
+
 /* XB-TRANS-21: close_notify when the server closes, with or without flush; the
  * client's close_notify is an orderly end (peer-closed). */
 START_TEST(test_close_notify_XB_TRANS_21) {
@@ -437,6 +503,8 @@ Suite *xb_suite_tls(void) {
   tcase_add_test(t, test_half_handshake_then_eof_XB_ERR_24);
   tcase_add_test(t, test_garbage_record_after_handshake_XB_TRANS_24);
   tcase_add_test(t, test_close_notify_XB_TRANS_21);
+  tcase_add_test(t, test_burst_of_records_in_one_read_XB_STORE_9);
+  tcase_add_test(t, test_burst_then_end_or_garbage_XB_TRANS_24);
   tcase_add_test(t, test_no_renegotiation_XB_TRANS_13);
   tcase_add_test(t, test_create_errors_XB_TRANS_17);
   tcase_add_test(t, test_min_version_13);
