@@ -233,9 +233,23 @@ static void xb_srv_send_item(xb_server *srv, xb_item *it, bool failed) {
       size_t blen = xb_blob_len(it->blob);
       s->pending_bytes -= it->len;
       if (c != NULL && !failed && !s->fail_close) {
-        size_t w = 0;
-        if (xb_mqtt_encode_publish_header(srv->hdr, srv->hdr_cap, sub->filter, sub->len, blen,
-                                          it->retain, &w) == XB_MQTT_OK) {
+        /* The header depends on the topic (the member's filter), the payload length and
+         * RETAIN only: members of a fan-out that subscribed with the same filter get
+         * the header encoded for the previous delivery (its topic is the tail of it). */
+        size_t w = srv->hdr_len;
+        if (w == 0 || srv->hdr_blen != blen || srv->hdr_retain != it->retain ||
+            srv->hdr_tlen != sub->len ||
+            memcmp(srv->hdr + w - sub->len, sub->filter, sub->len) != 0) {
+          w = 0;
+          if (xb_mqtt_encode_publish_header(srv->hdr, srv->hdr_cap, sub->filter, sub->len,
+                                            blen, it->retain, &w) != XB_MQTT_OK)
+            w = 0;
+          srv->hdr_len = w;
+          srv->hdr_blen = blen;
+          srv->hdr_retain = it->retain;
+          srv->hdr_tlen = sub->len;
+        }
+        if (w > 0) {
           int r = xb_conn_send_blob(c, srv->hdr, w, it->blob, 0, blen, 0);
           if (r == XB_NET_OK) {
             srv->st.deliveries++;

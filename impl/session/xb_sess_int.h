@@ -174,6 +174,10 @@ struct xb_server {
   xb_buf render;        /* notification renderings */
   uint8_t *hdr;         /* PUBLISH header scratch (fixed header, topic) */
   size_t hdr_cap;
+  size_t hdr_len;       /* bytes of the last header encoded in hdr, 0: none */
+  size_t hdr_blen;      /* its payload length, topic length and RETAIN flag */
+  size_t hdr_tlen;
+  bool hdr_retain;
   xb_sess *dead;        /* sessions waiting for their pending items */
   xb_sess *paused;      /* sessions to resume after the flush */
   xb_server_stats st;

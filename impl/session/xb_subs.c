@@ -13,7 +13,8 @@
  * own fields changed (private flag) or that was created, a datastream created, a failed
  * commit. Key validity and expiry, which change with time alone, are still checked at
  * every delivery through the engine's in-memory key cache (XB-AUTH-11), so the hot path
- * does not touch SQLite per subscriber.
+ * does not touch SQLite per subscriber; members that share a key check it once per
+ * change (xb_key_memo), not once per delivery.
  */
 #include "session/xb_sess_int.h"
 
@@ -301,8 +302,41 @@ void xb_subs_unsubscribe(xb_sess *s, const uint8_t *body, size_t len,
 
 /* ------------------------------------------------------------------ notifications */
 
+/* The key state found by the last key check of one notification. Within one
+ * xb_subs_notify nothing changes the keys (no request runs) and "now" is fixed, so
+ * members sharing a key (every subscriber of a fan-out with the same API key) check it
+ * once per change instead of once per delivery; a later change checks again
+ * (XB-AUTH-11, XB-AUTH-13). */
+typedef struct {
+  const char *key;
+  size_t len;
+  xb_api_key_state ks;
+} xb_key_memo;
+
+/* XB-AUTH-17: equal or not, without an early exit. */
+static bool xb_key_same(const char *a, const char *b, size_t n) {
+  unsigned char d = 0;
+  for (size_t i = 0; i < n; i++) d |= (unsigned char)(a[i] ^ b[i]);
+  return d == 0;
+}
+
+static xb_api_key_state xb_key_state(xb_server *srv, xb_key_memo *memo, const char *key,
+                                     size_t len, int64_t now) {
+  if (memo->key != NULL && memo->len == len &&
+      (memo->key == key || xb_key_same(memo->key, key, len)))
+    return memo->ks;
+  xb_api_key_state ks = xb_api_key_check(srv->api, key, len, now);
+  if (ks != XB_API_KEY_ERROR) { /* a store error is retried by the next member */
+    memo->key = key;
+    memo->len = len;
+    memo->ks = ks;
+  }
+  return ks;
+}
+
 /* XB-SUB-14: may this member read its target now? Logged when not. */
-static bool xb_sub_allowed(xb_server *srv, xb_sub *m, xb_group *g, int64_t now) {
+static bool xb_sub_allowed(xb_server *srv, xb_sub *m, xb_group *g, int64_t now,
+                           xb_key_memo *memo) {
   xb_sess *s = m->s;
   if (m->az != XB_AZ_UNKNOWN && m->az_epoch == srv->authz_epoch) {
     if (m->az == XB_AZ_DENY) {
@@ -311,7 +345,7 @@ static bool xb_sub_allowed(xb_server *srv, xb_sub *m, xb_group *g, int64_t now) 
       return false;
     }
     if (m->key_len == 0) return true;
-    xb_api_key_state ks = xb_api_key_check(srv->api, m->key, m->key_len, now);
+    xb_api_key_state ks = xb_key_state(srv, memo, m->key, m->key_len, now);
     if (ks == XB_API_KEY_VALID) return true;
     const char *reason = ks == XB_API_KEY_EXPIRED   ? "expired-key"
                          : ks == XB_API_KEY_UNKNOWN ? "unknown-key"
@@ -363,13 +397,14 @@ void xb_subs_notify(xb_server *srv, const xb_api_changes *ch) {
   size_t from = srv->nitems;
   bool need_sort = false;
   int64_t now = xb_srv_now(srv); /* XB-SUB-17: "now" of the rendering */
+  xb_key_memo memo = {NULL, 0, XB_API_KEY_ERROR};
   for (xb_group *g = fe->head; g != NULL; g = g->fnext) {
     if (!xb_api_change_notifies(ch, &g->t, g->bytes)) continue; /* XB-SUB-8..11 */
     xb_blob *blob = NULL;
     for (xb_sub *m = g->head; m != NULL; m = m->gnext) {
       xb_sess *s = m->s;
       if (s->state != XB_SS_CONNECTED || s->dead) continue;
-      if (!xb_sub_allowed(srv, m, g, now)) continue;
+      if (!xb_sub_allowed(srv, m, g, now, &memo)) continue;
       if (blob == NULL) {
         /* XB-SUB-21: one rendering for every member of the group. */
         srv->st.renders++;

@@ -409,6 +409,101 @@ START_TEST(test_slow_subscriber_XB_SUB_27_XB_SUB_29) {
 }
 END_TEST
 
+/* Two read keys of alice with the same length, given text (for filters and users). */
+#define K1 "k1k1k1k1k1k1k1k1k1k1"
+#define K2 "k2k2k2k2k2k2k2k2k2k2"
+static void add_read_keys(void) {
+  char err[256], out[XB_API_KEY_TEXT];
+  xb_api_admin_perm perm = {XB_M_GET, NULL, 0, NULL};
+  ck_assert_int_eq(xb_api_admin_add_key(TS.api, "alice", K1, "one", false, &perm, 1, TS.now_us,
+                                        out, err, sizeof err) / 100, 2);
+  ck_assert_int_eq(xb_api_admin_add_key(TS.api, "alice", K2, "two", false, &perm, 1, TS.now_us,
+                                        out, err, sizeof err) / 100, 2);
+}
+
+START_TEST(test_key_checked_per_change_shared_key_XB_SUB_14_XB_AUTH_11) {
+  /* Checks XB-SUB-14, XB-AUTH-11, XB-AUTH-13: members sharing a key check it once per
+   * change, not once for the server's life; a member with another key of the same length
+   * is judged by its own key. */
+  add_read_keys();
+  const char *t = fmt(g_t1, "/v2/feeds/%u/datastreams/temp.json", TS.pub);
+  int a = ts_connect("a", K1), b = ts_connect("b", K1), c = ts_connect("c", K2);
+  int fds[3] = {a, b, c};
+  for (int i = 0; i < 3; i++) {
+    ts_subscribe(fds[i], 1, t, NULL);
+    ts_expect_suback(fds[i], 1, 1);
+    ts_expect_publish(fds[i], t, true);
+  }
+  int w = ts_connect("w", TS.dev);
+  put_ds(w, TS.pub, "1");
+  for (int i = 0; i < 3; i++) ck_assert(has_value(ts_expect_publish(fds[i], t, false), "1"));
+  /* K1 expires at 12:10 (a key write: cached read decisions are dropped too). */
+  int adm = ts_connect("adm", TS.alice);
+  ts_publish(adm, 1, 7, "/v2/keys/" K1 ".json", "{\"key\":{\"expires_at\":\"2013-04-23T12:10:00Z\"}}");
+  ts_expect_ack(adm, 4, 7);
+  put_ds(w, TS.pub, "2");
+  for (int i = 0; i < 3; i++) ck_assert(has_value(ts_expect_publish(fds[i], t, false), "2"));
+  /* Time alone expires K1: no store write, only the delivery-time check sees it. */
+  TS.now_us += 15LL * 60 * 1000000;
+  put_ds(w, TS.pub, "3");
+  ck_assert(has_value(ts_expect_publish(c, t, false), "3"));
+  ck_assert(ts_silent(a, 5));
+  ck_assert(ts_silent(b, 5));
+  ts_packet0(a, 0xC0); /* XB-SUB-14: the subscription and the connection stay */
+  ts_expect_pingresp(a);
+}
+END_TEST
+
+START_TEST(test_own_topic_per_member_header_XB_SUB_16) {
+  /* Checks XB-SUB-16, XB-SUB-2: members of one group whose filters have the same length
+   * get their own filter as topic, and RETAIN as the delivery says (the PUBLISH header
+   * encoded for one member is reused only for an identical one). */
+  add_read_keys();
+  char fa[200], fb[200];
+  snprintf(fa, sizeof fa, "%s/v2/feeds/%u/datastreams/temp.json", K1, TS.pub);
+  snprintf(fb, sizeof fb, "%s/v2/feeds/%u/datastreams/temp.json", K2, TS.pub);
+  const char *plain = fmt(g_t1, "/v2/feeds/%u/datastreams/temp.json", TS.pub);
+  int a = ts_connect("a", NULL), b = ts_connect("b", NULL), c = ts_connect("c", NULL);
+  ts_subscribe(a, 1, fa, NULL);
+  ts_expect_suback(a, 1, 1);
+  ts_expect_publish(a, fa, true);
+  ts_subscribe(b, 1, fb, NULL);
+  ts_expect_suback(b, 1, 1);
+  ts_expect_publish(b, fb, true);
+  ts_subscribe(c, 1, plain, NULL);
+  ts_expect_suback(c, 1, 1);
+  ts_expect_publish(c, plain, true);
+  int w = ts_connect("w", TS.dev);
+  put_ds(w, TS.pub, "4");
+  ck_assert(has_value(ts_expect_publish(a, fa, false), "4"));
+  ck_assert(has_value(ts_expect_publish(b, fb, false), "4"));
+  ck_assert(has_value(ts_expect_publish(c, plain, false), "4"));
+  /* A longer value: a longer payload behind the same topics. */
+  put_ds(w, TS.pub, "123456789");
+  ck_assert(has_value(ts_expect_publish(a, fa, false), "123456789"));
+  ck_assert(has_value(ts_expect_publish(b, fb, false), "123456789"));
+  ck_assert(has_value(ts_expect_publish(c, plain, false), "123456789"));
+  /* In one turn: a change (RETAIN=0 to a, now alone in the group) and a subscription
+   * with a's very filter (its state: RETAIN=1, the same bytes): each keeps its flag. */
+  ts_unsubscribe(b, 2, fb);
+  ts_expect_ack(b, 11, 2);
+  ts_unsubscribe(c, 2, plain);
+  ts_expect_ack(c, 11, 2);
+  int d = ts_connect("d", NULL);
+  put_ds(w, TS.pub, "5");
+  ts_subscribe(d, 1, fa, NULL);
+  ck_assert(has_value(ts_expect_publish(a, fa, false), "5"));
+  ts_expect_suback(d, 1, 1);
+  const char *pd = ts_expect_publish(d, fa, true);
+  if (!has_value(pd, "5")) { /* subscribed before the change: the change follows */
+    ck_assert(has_value(pd, "123456789"));
+    ck_assert(has_value(ts_expect_publish(d, fa, false), "5"));
+  }
+  ck_assert(ts_silent(d, 5));
+  ck_assert(ts_silent(a, 5));
+}
+END_TEST
+
 Suite *xb_suite_session_subs(void);
 
 Suite *xb_suite_session_subs(void) {
@@ -432,6 +527,8 @@ Suite *xb_suite_session_subs(void) {
   tcase_add_test(c, test_time_alone_notifies_nothing_XB_SUB_15);
   tcase_add_test(c, test_output_bounded_XB_LIM_10);
   tcase_add_test(c, test_slow_subscriber_XB_SUB_27_XB_SUB_29);
+  tcase_add_test(c, test_key_checked_per_change_shared_key_XB_SUB_14_XB_AUTH_11);
+  tcase_add_test(c, test_own_topic_per_member_header_XB_SUB_16);
   suite_add_tcase(s, c);
   return s;
 }
