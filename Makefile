@@ -196,28 +196,33 @@ test-integration: all
 # Conformance areas whose feature has not landed yet; tools/trace-pending.txt names their
 # files so that their citations do not count as coverage meanwhile.
 CONFORM_SKIP ?=
+comma := ,
+# Each stage of `make check` is announced with the time elapsed since the check began,
+# so that a CI log shows where its minutes go (CI allows 45 in all).
+check_stage = echo "== $(1)   [$$(( $$(date +%s) - $$(cat $(BUILD)/check.t0) )) s]"
 check: deps
+	@mkdir -p $(BUILD) && date +%s > $(BUILD)/check.t0
 	@$(MAKE) -s all
-	@echo "== unit tests (Check, ASan + UBSan)"
+	@$(call check_stage,unit tests (Check$(comma) ASan + UBSan))
 	@$(MAKE) -s unit
-	@echo "== proofs (Frama-C/WP, z3 + cvc4)"
+	@$(call check_stage,proofs (Frama-C/WP$(comma) z3 + cvc4))
 	@$(MAKE) -s proofs
-	@echo "== proof mutants (each must make its proof fail)"
+	@$(call check_stage,proof mutants (each must make its proof fail))
 	@$(MAKE) -s proofs-mutants
-	@echo "== traceability"
+	@$(call check_stage,traceability)
 	@tools/trace --table $(BUILD)/trace.txt
-	@echo "== integration"
+	@$(call check_stage,integration)
 	@$(MAKE) -s test-integration
-	@echo "== conformance (xbconform against a freshly started reference bridge)"
+	@$(call check_stage,conformance (xbconform against a freshly started reference bridge))
 	@$(MAKE) -s conform-ref CONFORM_ARGS="$(if $(CONFORM_SKIP),--skip $(CONFORM_SKIP))"
-	@echo "== conformance mutants (each seeded fault must fail the suite)"
+	@$(call check_stage,conformance mutants (each seeded fault must fail the suite))
 	@# No seeded fault is in the TLS layer: the mutants run the suite over plain TCP only.
 	@CONFORM_TLS=0 $(MAKE) -s conform-mutants CONFORM_ARGS="$(if $(CONFORM_SKIP),--skip $(CONFORM_SKIP))"
-	@echo "== fuzz regressions (replay under ASan + UBSan)"
+	@$(call check_stage,fuzz regressions (replay under ASan + UBSan))
 	@$(MAKE) -s fuzz-regress
-	@echo "== fuzz smoke (AFL++)"
+	@$(call check_stage,fuzz smoke (AFL++))
 	@$(MAKE) -s fuzz-smoke
-	@echo "== make check: all passed"
+	@$(call check_stage,make check: all passed)
 
 run: deps all
 	@if [ -x $(BUILD)/xbridge ]; then exec tools/run.sh; \
