@@ -244,6 +244,46 @@ START_TEST(test_fd_dispatch_read_write) {
 }
 END_TEST
 
+/* Interest narrowed (reading stopped, as the session does at the batch limit,
+ * XB-STORE-12) is never dispatched, yet is dropped before the loop blocks: a readable fd
+ * nobody reads cannot make the wait return at once; widened again it is dispatched. */
+START_TEST(test_narrowed_interest_never_dispatched_nor_spins_XB_STORE_12) {
+  xb_loop *l = xb_loop_create(k_backends[_i], 1024);
+  ck_assert_ptr_nonnull(l);
+  int p[2];
+  make_pipe(p);
+  g_calls = g_events = 0;
+  ck_assert_int_eq(xb_loop_watch(l, p[0], XB_EV_READ, count_handler, NULL), 0);
+  ck_assert_int_eq(write(p[1], "xy", 2), 2);
+  /* Stopped and resumed between two waits: still dispatched as if nothing happened. */
+  ck_assert_int_eq(xb_loop_set_mask(l, p[0], 0), 0);
+  ck_assert_int_eq(xb_loop_set_mask(l, p[0], XB_EV_READ), 0);
+  ck_assert_int_eq(xb_loop_run_once(l, 0), 1);
+  ck_assert_int_eq(g_calls, 1);
+  ck_assert_int_eq(write(p[1], "z", 1), 1);
+  ck_assert_int_eq(xb_loop_set_mask(l, p[0], 0), 0);
+  ck_assert_int_eq(xb_loop_mask(l, p[0]), 0);
+  for (int i = 0; i < 3; i++) ck_assert_int_eq(xb_loop_run_once(l, 0), 0); /* not waiting */
+  uint64_t t0 = xb_monotonic_ms();
+  ck_assert_int_eq(xb_loop_run_once(l, 60), 0); /* waits: the fd is not watched any more */
+  ck_assert_uint_ge(xb_monotonic_ms() - t0, 40);
+  ck_assert_int_eq(g_calls, 1);
+  ck_assert_int_eq(xb_loop_set_mask(l, p[0], XB_EV_READ), 0);
+  ck_assert_int_eq(xb_loop_run_once(l, 1000), 1);
+  ck_assert_int_eq(g_calls, 2);
+  /* Unwatched while narrowed, the number reused at once: only the new owner is called. */
+  ck_assert_int_eq(write(p[1], "w", 1), 1);
+  ck_assert_int_eq(xb_loop_set_mask(l, p[0], 0), 0);
+  xb_loop_unwatch(l, p[0]);
+  ck_assert_int_eq(xb_loop_watch(l, p[0], XB_EV_READ, count_handler, NULL), 0);
+  ck_assert_int_eq(xb_loop_run_once(l, 1000), 1);
+  ck_assert_int_eq(g_calls, 3);
+  xb_loop_destroy(l);
+  close(p[0]);
+  close(p[1]);
+}
+END_TEST
+
 static void unwatch_other(xb_loop *l, int fd, int events, void *arg) {
   (void)events;
   (void)fd;
@@ -389,6 +429,7 @@ Suite *xb_suite_net_loop(void) {
   suite_add_tcase(s, t);
   t = tcase_create("fds");
   tcase_add_loop_test(t, test_fd_dispatch_read_write, 0, 2);
+  tcase_add_loop_test(t, test_narrowed_interest_never_dispatched_nor_spins_XB_STORE_12, 0, 2);
   tcase_add_loop_test(t, test_unwatch_inside_callback_skips_later_fd, 0, 2);
   tcase_add_loop_test(t, test_fd_table_grows_and_is_bounded, 0, 2);
   suite_add_tcase(s, t);
