@@ -52,6 +52,8 @@ typedef struct {
   bool write_pending; /* an SSL_write waits to be retried (a record half written) */
   bool shut;          /* close_notify sent (or given up) */
   bool fatal;         /* a fatal TLS or socket error: no close_notify any more */
+  bool drained;       /* the socket BIO's last recv returned less than it asked for */
+  int fd;
   ssize_t deferred;   /* XB_IO_EOF / XB_IO_ERROR that ended a burst of records read
                          after some bytes: returned by the next read, 0 if none */
   int err_errno;      /* socket errno of the failure, 0 if none */
@@ -64,7 +66,7 @@ static const xb_transport_ops xb_tls_ops;
 /* ------------------------------------------------------------------ socket BIO */
 
 static int xb_bio_write(BIO *b, const char *p, int n) {
-  int fd = (int)(intptr_t)BIO_get_data(b);
+  int fd = ((xb_tls_conn *)BIO_get_data(b))->fd;
   BIO_clear_retry_flags(b);
   for (;;) {
     ssize_t r = send(fd, p, (size_t)n, MSG_NOSIGNAL);
@@ -77,12 +79,16 @@ static int xb_bio_write(BIO *b, const char *p, int n) {
 }
 
 static int xb_bio_read(BIO *b, char *p, int n) {
-  int fd = (int)(intptr_t)BIO_get_data(b);
+  xb_tls_conn *tc = BIO_get_data(b);
+  int fd = tc->fd;
   BIO_clear_retry_flags(b);
   for (;;) {
     ssize_t r = recv(fd, p, (size_t)n, 0);
     if (r < 0 && errno == ENOTSOCK) r = read(fd, p, (size_t)n);
-    if (r >= 0) return (int)r; /* 0: end of stream */
+    if (r >= 0) {
+      tc->drained = r < n; /* 0: end of stream */
+      return (int)r;
+    }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) BIO_set_retry_read(b);
     return -1;
@@ -213,6 +219,9 @@ static ssize_t xb_tls_read(void *ctx, int fd, void *buf, size_t len) {
     tc->starved = false;
     total += got;
     if (total == len) return (ssize_t)total;
+    /* Nothing buffered and the socket gave less than asked: it is empty, and another
+     * SSL_read would only cost a recv(2) that says EAGAIN (readiness brings the rest). */
+    if (tc->drained && !SSL_has_pending(tc->ssl)) return (ssize_t)total;
   }
   e = SSL_get_error(tc->ssl, r);
   if (total > 0) {
@@ -346,7 +355,8 @@ int xb_tls_attach(xb_tls *t, xb_conn *c, xb_tls_done_fn done) {
     free(tc);
     return -1;
   }
-  BIO_set_data(bio, (void *)(intptr_t)xb_conn_fd(c));
+  tc->fd = xb_conn_fd(c);
+  BIO_set_data(bio, tc);
   SSL_set_bio(tc->ssl, bio, bio); /* the SSL owns the BIO from now on */
   SSL_set_accept_state(tc->ssl);
   tc->t = t;
