@@ -11,12 +11,15 @@
 # connections, 10000), --inflight N (full-speed window of a lone publisher, 1000; each
 # of the 100 publishers of the many-feeds scenario gets N/10), --rate R
 # (msg/s of the latency run, 1000), --format csv|json|xml (json), --keep (keep the
-# temporary directory with the server logs and every xbbench output).
+# temporary directory with the server logs and every xbbench output), --repeat N
+# (publish scenarios run N times, xbridge and mosquitto alternating; the table shows the
+# median of each, the details every run: 1), --only LIST (comma-separated scenario
+# names among one,lat,fan,feeds,idle: all).
 set -euo pipefail
 
 BUILD=${1:-build}
 [ $# -gt 0 ] && shift
-DUR=5 WARM=1 IDLE=10000 INFLIGHT=1000 RATE=1000 FMT=json KEEP=0
+DUR=5 WARM=1 IDLE=10000 INFLIGHT=1000 RATE=1000 FMT=json KEEP=0 REPEAT=1 ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DUR=$2; shift 2 ;;
@@ -26,6 +29,8 @@ while [ $# -gt 0 ]; do
     --rate) RATE=$2; shift 2 ;;
     --format) FMT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --repeat) REPEAT=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -135,19 +140,44 @@ result() {
   sed -n "s/^RESULT .*\\b$2=\\([^ ]*\\).*/\\1/p" "$1" | tail -n 1
 }
 
-# run_one NAME KIND TRANSPORT XBBENCH-ARGS...: one fresh server, one xbbench run;
-# the output lands in $TMP/NAME.KIND.out (empty RESULT when it failed).
+# median NAME KIND KEY: the median of KEY over the rounds of NAME against KIND (empty
+# when no round has it; failed rounds, -1, do not count).
+median() {
+  local f v vals=()
+  for f in "$TMP/$1.$2".*.out; do
+    [ -s "$f" ] || continue
+    if [ "$3" = cpu_us ]; then v=$(cpu_per_msg "$f"); else v=$(result "$f" "$3"); fi
+    [ -n "$v" ] && [ "$v" != -1 ] && [ "$v" != - ] && vals+=("$v")
+  done
+  [ ${#vals[@]} -gt 0 ] || return 0
+  printf '%s\n' "${vals[@]}" | sort -g | awk -v f="$([ "$3" = cpu_us ] && echo %.2f || echo %.0f)" '
+    { v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+                         printf f "\n", m }'
+}
+
+# cpu_per_msg FILE: the server's CPU time per delivered message, in microseconds (a
+# figure that depends less than msg/s on the share of a loaded machine a server got)
+cpu_per_msg() {
+  awk -v c="$(result "$1" server_cpu_pct)" -v r="$(result "$1" deliv_rate)" \
+    'BEGIN { if (c == "" || r == "" || c < 0 || r <= 0) print "-"; else printf "%.2f\n", c * 1e4 / r }'
+}
+
+# selected NAME: the scenario is in --only (or --only is empty)
+selected() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
+
+# run_one NAME KIND TRANSPORT ROUND XBBENCH-ARGS...: one fresh server, one xbbench run;
+# the output lands in $TMP/NAME.KIND.ROUND.out (empty RESULT when it failed).
 run_one() {
-  local name=$1 kind=$2 transport=$3
-  shift 3
-  local out=$TMP/$name.$kind.out args=("$@")
+  local name=$1 kind=$2 transport=$3 round=$4
+  shift 4
+  local out=$TMP/$name.$kind.$round.out args=("$@")
   : >"$out"
   start_server "$kind" "$transport" || return 0
   [ "$kind" = xbridge ] && args+=(--username "$KEY")
   [ "$kind" = mosquitto ] && args+=(--mode mosquitto)
   [ "$transport" = tls ] && args+=(--tls --cafile "$TMP/cert.pem")
   args+=(--pid "$SERVER_PID")
-  echo "bench: $name against $kind ($transport)" >&2
+  echo "bench: $name against $kind ($transport), round $round" >&2
   if ! timeout 120 "$XBBENCH" -p "$PORT" "${args[@]}" >"$out" 2>"$out.err"; then
     echo "bench: xbbench failed against $kind: $(tail -n 1 "$out.err")" >&2
   fi
@@ -164,10 +194,13 @@ run_one() {
 # name | label | xbbench arguments | RESULT key (metric) | unit
 SCEN=(
   "one|1 pub -> 1 sub, full speed|-F 1 -P 1 -S 1 -i $INFLIGHT|deliv_rate|msg/s delivered"
+  "one|1 pub -> 1 sub, full speed|-|cpu_us|server CPU us/msg"
   "lat|1 pub -> 1 sub at $RATE msg/s|-F 1 -P 1 -S 1 -r $RATE|p50_us|latency p50 us"
   "lat|1 pub -> 1 sub at $RATE msg/s|-|p99_us|latency p99 us"
   "fan|1 pub -> 100 subs of one feed|-F 1 -P 1 -S 100 -i $INFLIGHT|deliv_rate|msg/s delivered"
+  "fan|1 pub -> 100 subs of one feed|-|cpu_us|server CPU us/msg"
   "feeds|100 feeds, 1 pub + 1 sub each|-F 100 -P 100 -S 100 -i $((INFLIGHT / 10 > 0 ? INFLIGHT / 10 : 1))|deliv_rate|msg/s delivered"
+  "feeds|100 feeds, 1 pub + 1 sub each|-|cpu_us|server CPU us/msg"
   "idle|$IDLE idle connections|--idle $IDLE|bytes_per_conn|server bytes/conn"
   "idle|$IDLE idle connections|-|rss_after_kb|server VmRSS kB"
 )
@@ -193,10 +226,15 @@ for transport in plain tls; do
   for s in "${SCEN[@]}"; do
     IFS='|' read -r name _ args _ _ <<<"$s"
     [ "$args" = - ] && continue
+    selected "$name" || continue
     read -r -a argv <<<"$args"
+    rounds=$REPEAT
     [ "$name" != idle ] && argv+=("${COMMON[@]}")
-    run_one "$name-$transport" xbridge "$transport" "${argv[@]}"
-    run_one "$name-$transport" mosquitto "$transport" "${argv[@]}"
+    [ "$name" = idle ] && rounds=1
+    for round in $(seq 1 "$rounds"); do
+      run_one "$name-$transport" xbridge "$transport" "$round" "${argv[@]}"
+      run_one "$name-$transport" mosquitto "$transport" "$round" "${argv[@]}"
+    done
   done
 done
 END=$(date +%s)
@@ -206,13 +244,13 @@ fmt_ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0 || a < 0 || b < 0)
     print "-"; else printf "%.2f\n", a / b }'
 }
-row() { printf '| %-52s | %-20s | %-20s | %-6s |\n' "$@"; }
+row() { printf '| %-54s | %-20s | %-20s | %-6s |\n' "$@"; }
 
 echo
 echo "xbbench: $(date -u +%Y-%m-%d), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
      "$FMT payloads, $DUR s measured per run after $WARM s warm-up, full speed = at most" \
      "$INFLIGHT messages in flight per lone publisher ($((INFLIGHT / 10)) for each of 100)," \
-     "runs took $((END - START)) s"
+     "$REPEAT round(s) per publish scenario (median shown), runs took $((END - START)) s"
 row "scenario" "xbridge" "mosquitto" "ratio"
 row "---" "---" "---" "---"
 for transport in plain tls; do
@@ -223,40 +261,43 @@ for transport in plain tls; do
       row "$label: $unit" "n/a (TLS: issue #7)" "not run" "-"
       continue
     fi
-    a=$(result "$TMP/$name-$transport.xbridge.out" "$key")
-    b=$(result "$TMP/$name-$transport.mosquitto.out" "$key")
-    [ "$a" = -1 ] && a=""
-    [ "$b" = -1 ] && b=""
+    selected "$name" || continue
+    a=$(median "$name-$transport" xbridge "$key")
+    b=$(median "$name-$transport" mosquitto "$key")
     row "$label: $unit" "${a:-failed}" "${b:-failed}" "$(fmt_ratio "$a" "$b")"
   done
 done
-echo "ratio = xbridge / mosquitto: above 1 is better for msg/s, below 1 for latency and memory."
+echo "ratio = xbridge / mosquitto: above 1 is better for msg/s, below 1 for latency, memory" \
+     "and CPU per message (server CPU time over the window / messages delivered in it)."
 echo "bytes/conn = (VmRSS with the idle connections - VmRSS before them) / connections;" \
      "VmRSS includes what a server allocates at start for its maximum connections."
 echo
-echo "details (published msg/s | delivered % after drain | latency p50/p99/p99.9 us |" \
-     "slowest PINGREQ us | server on a CPU / waiting for a CPU, % of the window | xbbench CPU %):"
+echo "details, every run (round | delivered msg/s | published msg/s | delivered % after" \
+     "drain | latency p50/p99/p99.9 us | slowest PINGREQ us | server on a CPU / waiting for" \
+     "a CPU, % of the window | server CPU us per delivered message | xbbench CPU %):"
 for transport in plain tls; do
   for s in "${SCEN[@]}"; do
     IFS='|' read -r name _ args _ _ <<<"$s"
     [ "$args" = - ] || [ "$name" = idle ] && continue
-    for kind in xbridge mosquitto; do
-      f=$TMP/$name-$transport.$kind.out
-      [ -s "$f" ] || continue
-      printf '  %-11s %-9s | %s | %s %% | %s/%s/%s | %s | %s / %s %% | %s %%' \
-        "$name-$transport" "$kind" \
-        "$(result "$f" pub_rate)" "$(result "$f" delivered_pct)" "$(result "$f" p50_us)" \
-        "$(result "$f" p99_us)" "$(result "$f" p999_us)" "$(result "$f" ping_max_us)" \
-        "$(result "$f" server_cpu_pct)" "$(result "$f" server_runq_pct)" \
-        "$(result "$f" client_cpu_pct)"
-      { grep -h '^server log:' "$f" || true; } | sed 's/^/ | /' | tr -d '\n'
-      echo
+    for round in $(seq 1 "$REPEAT"); do
+      for kind in xbridge mosquitto; do
+        f=$TMP/$name-$transport.$kind.$round.out
+        [ -s "$f" ] || continue
+        printf '  %-11s %-9s %s | %s | %s | %s %% | %s/%s/%s | %s | %s / %s %% | %s | %s %%' \
+          "$name-$transport" "$kind" "$round" "$(result "$f" deliv_rate)" \
+          "$(result "$f" pub_rate)" "$(result "$f" delivered_pct)" "$(result "$f" p50_us)" \
+          "$(result "$f" p99_us)" "$(result "$f" p999_us)" "$(result "$f" ping_max_us)" \
+          "$(result "$f" server_cpu_pct)" "$(result "$f" server_runq_pct)" \
+          "$(cpu_per_msg "$f")" "$(result "$f" client_cpu_pct)"
+        { grep -h '^server log:' "$f" || true; } | sed 's/^/ | /' | tr -d '\n'
+        echo
+      done
     done
   done
 done
 for transport in plain tls; do
   for kind in xbridge mosquitto; do
-    f=$TMP/idle-$transport.$kind.out
+    f=$TMP/idle-$transport.$kind.1.out
     [ -s "$f" ] && printf '  %-11s %-9s | %s\n' "idle-$transport" "$kind" "$(head -n 1 "$f")"
   done
 done
