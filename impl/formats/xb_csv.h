@@ -185,48 +185,69 @@ typedef struct {
   predicate xb_csv_no_lf{L}(uint8_t *in, integer a, integer b) =
     \forall integer p; a <= p < b ==> in[p] != 10;
 
-  // A reported field f is the trimmed, unquoted reading of its piece (XB-CSV-17..20):
+  // A reported field is the trimmed, unquoted reading of its piece (XB-CSV-17..20):
   // blanks only around the written text, which starts and ends with a non-blank; a
   // quoted field is written between quotes and its content is the inside, trimmed; an
-  // unescaped content holds no quote.
+  // unescaped content holds no quote. Stated on the eight members of an xb_csv_field
+  // (raw_off, raw_len, wr_off, wr_len, off, len, quoted, escaped) so that the same text
+  // serves a field value (xb_csv_field_ok) and an array element (xb_csv_piece_at): for
+  // WP an array element read member by member, not as a whole record.
+  predicate xb_csv_field_m{L}(uint8_t *in, integer raw_off, integer raw_len, integer wr_off,
+                              integer wr_len, integer off, integer len, integer quoted,
+                              integer escaped) =
+    raw_off <= wr_off && wr_off + wr_len <= raw_off + raw_len
+    && wr_len <= 4096
+    && xb_csv_all_blank(in, raw_off, wr_off)
+    && xb_csv_all_blank(in, wr_off + wr_len, raw_off + raw_len)
+    && (wr_len > 0 ==> !xb_csv_blank(in[wr_off]) && !xb_csv_blank(in[wr_off + wr_len - 1]))
+    && (quoted != 0 ==>
+          wr_len >= 2 && in[wr_off] == 34 && in[wr_off + wr_len - 1] == 34
+          && wr_off + 1 <= off && off + len <= wr_off + wr_len - 1
+          && xb_csv_all_blank(in, wr_off + 1, off)
+          && xb_csv_all_blank(in, off + len, wr_off + wr_len - 1)
+          && (len > 0 ==> !xb_csv_blank(in[off]) && !xb_csv_blank(in[off + len - 1])))
+    && (quoted == 0 ==> off == wr_off && len == wr_len && escaped == 0)
+    && (escaped == 0 ==> \forall integer p; off <= p < off + len ==> in[p] != 34);
+
   predicate xb_csv_field_ok{L}(uint8_t *in, xb_csv_field f) =
-    f.raw_off <= f.wr_off && f.wr_off + f.wr_len <= f.raw_off + f.raw_len
-    && f.wr_len <= 4096
-    && xb_csv_all_blank(in, f.raw_off, f.wr_off)
-    && xb_csv_all_blank(in, f.wr_off + f.wr_len, f.raw_off + f.raw_len)
-    && (f.wr_len > 0 ==>
-          !xb_csv_blank(in[f.wr_off]) && !xb_csv_blank(in[f.wr_off + f.wr_len - 1]))
-    && (f.quoted != 0 ==>
-          f.wr_len >= 2 && in[f.wr_off] == 34 && in[f.wr_off + f.wr_len - 1] == 34
-          && f.wr_off + 1 <= f.off && f.off + f.len <= f.wr_off + f.wr_len - 1
-          && xb_csv_all_blank(in, f.wr_off + 1, f.off)
-          && xb_csv_all_blank(in, f.off + f.len, f.wr_off + f.wr_len - 1)
-          && (f.len > 0 ==>
-                !xb_csv_blank(in[f.off]) && !xb_csv_blank(in[f.off + f.len - 1])))
-    && (f.quoted == 0 ==> f.off == f.wr_off && f.len == f.wr_len && f.escaped == 0)
-    && (f.escaped == 0 ==> \forall integer p; f.off <= p < f.off + f.len ==> in[p] != 34);
+    xb_csv_field_m(in, f.raw_off, f.raw_len, f.wr_off, f.wr_len, f.off, f.len, f.quoted,
+                   f.escaped);
+
+  // The piece raw_off .. raw_off+raw_len-1 lies in the line lo .. hi-1 and holds no
+  // separator.
+  predicate xb_csv_in_piece{L}(uint8_t *in, integer lo, integer hi, integer raw_off,
+                               integer raw_len) =
+    lo <= raw_off && raw_off + raw_len <= hi
+    && \forall integer p; raw_off <= p < raw_off + raw_len ==> !xb_csv_sep(in, lo, p);
 
   // f is a piece of the line lo .. hi-1: inside it, holding no separator, and read as
   // xb_csv_field_ok says.
   predicate xb_csv_piece{L}(uint8_t *in, integer lo, integer hi, xb_csv_field f) =
-    lo <= f.raw_off && f.raw_off + f.raw_len <= hi
-    && (\forall integer p; f.raw_off <= p < f.raw_off + f.raw_len ==> !xb_csv_sep(in, lo, p))
-    && xb_csv_field_ok(in, f);
+    xb_csv_in_piece(in, lo, hi, f.raw_off, f.raw_len) && xb_csv_field_ok(in, f);
 
-  // g follows f on the line lo .. hi-1, one separator between them.
-  predicate xb_csv_adjacent{L}(uint8_t *in, integer lo, xb_csv_field f, xb_csv_field g) =
-    xb_csv_sep(in, lo, f.raw_off + f.raw_len) && g.raw_off == f.raw_off + f.raw_len + 1;
+  // A piece raw_off .. raw_off+raw_len-1 of the line that starts at lo ends at a
+  // separator and the next piece starts at next_off, just after it.
+  predicate xb_csv_adj{L}(uint8_t *in, integer lo, integer raw_off, integer raw_len,
+                          integer next_off) =
+    xb_csv_sep(in, lo, raw_off + raw_len) && next_off == raw_off + raw_len + 1;
 
   // fields[0 .. n-1] are exactly the pieces of the line lo .. hi-1: the first starts at
   // lo, the last ends at hi, consecutive pieces are separated by exactly one separator,
-  // no piece holds a separator, so n is the number of separators plus one.
+  // no piece holds a separator, so n is the number of separators plus one; each is read
+  // as xb_csv_field_ok says (xb_csv_piece(in, lo, hi, fields[k]), spelt out member by
+  // member so that the provers instantiate the quantifiers on the array accesses).
   predicate xb_csv_pieces{L}(uint8_t *in, integer lo, integer hi, xb_csv_field *fields,
                              integer n) =
     1 <= n && n == xb_csv_nsep(in, lo, hi) + 1
     && fields[0].raw_off == lo
     && fields[n - 1].raw_off + fields[n - 1].raw_len == hi
-    && (\forall integer k; 0 <= k < n - 1 ==> xb_csv_adjacent(in, lo, fields[k], fields[k + 1]))
-    && (\forall integer k; 0 <= k < n ==> xb_csv_piece(in, lo, hi, fields[k]));
+    && (\forall integer k; 0 <= k < n - 1 ==>
+          xb_csv_adj(in, lo, fields[k].raw_off, fields[k].raw_len, fields[k + 1].raw_off))
+    && (\forall integer k; 0 <= k < n ==>
+          xb_csv_in_piece(in, lo, hi, fields[k].raw_off, fields[k].raw_len)
+          && xb_csv_field_m(in, fields[k].raw_off, fields[k].raw_len, fields[k].wr_off,
+                            fields[k].wr_len, fields[k].off, fields[k].len,
+                            fields[k].quoted, fields[k].escaped));
 
   // Some field of the line lo .. hi-1 is longer than XB-CSV-20 allows as written: a text
   // a .. b-1 without separator, over 4096 bytes, starting and ending with a non-blank.

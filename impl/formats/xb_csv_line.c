@@ -228,58 +228,28 @@ static xb_csv_field xb_csv_make_field(const uint8_t *in, size_t fstart, size_t r
 }
 
 /*@
-  // fields[0 .. n-1] closed so far, the last one ending before p (or at the line end).
+  // fields[0 .. n-1] closed so far: the first starts at lo, each is a piece of the line
+  // lo .. hi-1, consecutive ones one separator apart (xb_csv_pieces without the count
+  // and the end of the last one).
   predicate xb_csv_closed{L}(uint8_t *in, integer lo, integer hi, xb_csv_field *fields,
                              integer n) =
     (n > 0 ==> fields[0].raw_off == lo)
-    && (\forall integer k; 0 <= k < n - 1 ==> xb_csv_adjacent(in, lo, fields[k], fields[k + 1]))
-    && (\forall integer k; 0 <= k < n ==> xb_csv_piece(in, lo, hi, fields[k]));
+    && (\forall integer k; 0 <= k < n - 1 ==>
+          xb_csv_adj(in, lo, fields[k].raw_off, fields[k].raw_len, fields[k + 1].raw_off))
+    && (\forall integer k; 0 <= k < n ==>
+          xb_csv_in_piece(in, lo, hi, fields[k].raw_off, fields[k].raw_len)
+          && xb_csv_field_m(in, fields[k].raw_off, fields[k].raw_len, fields[k].wr_off,
+                            fields[k].wr_len, fields[k].off, fields[k].len,
+                            fields[k].quoted, fields[k].escaped));
 */
-
-/*@
-  // fields[k] holds in L1 and L2 the same six offsets (its flags live in another memory).
-  predicate xb_csv_same_spans{L1, L2}(xb_csv_field *fields, integer k) =
-    \at(fields[k].raw_off, L1) == \at(fields[k].raw_off, L2)
-    && \at(fields[k].raw_len, L1) == \at(fields[k].raw_len, L2)
-    && \at(fields[k].wr_off, L1) == \at(fields[k].wr_off, L2)
-    && \at(fields[k].wr_len, L1) == \at(fields[k].wr_len, L2)
-    && \at(fields[k].off, L1) == \at(fields[k].off, L2)
-    && \at(fields[k].len, L1) == \at(fields[k].len, L2);
-*/
-
-/*@
-  requires \valid(fields + n);
-  assigns fields[n];
-  ensures fields[n] == f;
-  ensures \forall integer k; 0 <= k < n ==> xb_csv_same_spans{Pre, Post}(fields, k);
-  ensures \forall integer k; 0 <= k < n ==>
-            fields[k].quoted == \old(fields[k].quoted)
-            && fields[k].escaped == \old(fields[k].escaped);
-*/
-static void xb_csv_store_field(xb_csv_field *fields, size_t n, xb_csv_field f)
-{
-  fields[n] = f;
-}
-
-/*@
-  requires \valid(nfields);
-  requires \separated(nfields, fields + (0 .. n - 1));
-  assigns *nfields;
-  ensures *nfields == n;
-  ensures \forall integer k; 0 <= k < n ==> xb_csv_same_spans{Pre, Post}(fields, k);
-*/
-static void xb_csv_store_count(const xb_csv_field *fields, size_t n, size_t *nfields)
-{
-  *nfields = n;
-  (void)fields; /* only the contract reads it */
-}
 
 /*@
   requires \valid(fields + n);
   requires xb_csv_closed(in, lo, hi, fields, n);
   requires xb_csv_piece(in, lo, hi, f);
   requires n == 0 ==> f.raw_off == lo;
-  requires n > 0 ==> xb_csv_adjacent(in, lo, fields[n - 1], f);
+  requires n > 0 ==> xb_csv_sep(in, lo, fields[n - 1].raw_off + fields[n - 1].raw_len)
+                     && f.raw_off == fields[n - 1].raw_off + fields[n - 1].raw_len + 1;
   assigns fields[n];
   ensures fields[n] == f;
   ensures xb_csv_closed(in, lo, hi, fields, n + 1);
@@ -287,9 +257,23 @@ static void xb_csv_store_count(const xb_csv_field *fields, size_t n, size_t *nfi
 static void xb_csv_put_field(const uint8_t *in, size_t lo, size_t hi, xb_csv_field *fields,
                              size_t n, xb_csv_field f)
 {
-  xb_csv_store_field(fields, n, f);
-  /*@ assert \forall integer k; 0 <= k < n ==> fields[k] == \at(fields[k], Pre); */
-  /*@ assert n > 0 ==> fields[n - 1] == \at(fields[n - 1], Pre); */
+  /* member by member: for WP each is one memory cell, the others stay as they were */
+  fields[n].raw_off = f.raw_off;
+  fields[n].raw_len = f.raw_len;
+  fields[n].wr_off = f.wr_off;
+  fields[n].wr_len = f.wr_len;
+  fields[n].off = f.off;
+  fields[n].len = f.len;
+  fields[n].quoted = f.quoted;
+  fields[n].escaped = f.escaped;
+  /*@ assert \forall integer k; 0 <= k < n ==>
+        fields[k].raw_off == \at(fields[k].raw_off, Pre)
+        && fields[k].raw_len == \at(fields[k].raw_len, Pre)
+        && fields[k].wr_off == \at(fields[k].wr_off, Pre)
+        && fields[k].wr_len == \at(fields[k].wr_len, Pre)
+        && fields[k].off == \at(fields[k].off, Pre) && fields[k].len == \at(fields[k].len, Pre)
+        && fields[k].quoted == \at(fields[k].quoted, Pre)
+        && fields[k].escaped == \at(fields[k].escaped, Pre); */
   (void)in; /* only the contract reads in, lo and hi */
   (void)lo;
   (void)hi;
@@ -306,8 +290,22 @@ static void xb_csv_put_field(const uint8_t *in, size_t lo, size_t hi, xb_csv_fie
 static void xb_csv_put_count(const uint8_t *in, size_t lo, size_t hi,
                              const xb_csv_field *fields, size_t n, size_t *nfields)
 {
-  xb_csv_store_count(fields, n, nfields);
-  /*@ assert \forall integer k; 0 <= k < n ==> fields[k] == \at(fields[k], Pre); */
+  *nfields = n;
+  /*@ assert \forall integer k; 0 <= k < n ==>
+        fields[k].raw_off == \at(fields[k].raw_off, Pre)
+        && fields[k].raw_len == \at(fields[k].raw_len, Pre)
+        && fields[k].wr_off == \at(fields[k].wr_off, Pre)
+        && fields[k].wr_len == \at(fields[k].wr_len, Pre)
+        && fields[k].off == \at(fields[k].off, Pre) && fields[k].len == \at(fields[k].len, Pre); */
+  /*@ assert fields[0].raw_off == lo && fields[n - 1].raw_off + fields[n - 1].raw_len == hi; */
+  /*@ assert \forall integer k; 0 <= k < n - 1 ==>
+        xb_csv_adj(in, lo, fields[k].raw_off, fields[k].raw_len, fields[k + 1].raw_off); */
+  /*@ assert \forall integer k; 0 <= k < n ==>
+        xb_csv_in_piece(in, lo, hi, fields[k].raw_off, fields[k].raw_len); */
+  /*@ assert \forall integer k; 0 <= k < n ==>
+        xb_csv_field_m(in, fields[k].raw_off, fields[k].raw_len, fields[k].wr_off,
+                       fields[k].wr_len, fields[k].off, fields[k].len,
+                       fields[k].quoted, fields[k].escaped); */
   (void)in; /* only the contract reads in, lo, hi and fields */
   (void)lo;
   (void)hi;
@@ -513,36 +511,40 @@ xb_csv_status xb_csv_split_line(const uint8_t *in, size_t len, size_t lo, size_t
 /*@
   requires \valid(rec);
   requires \separated(rec, fields + (0 .. nf - 1));
-  requires lo <= hi;
-  assigns *rec;
-  ensures rec->off == lo && rec->len == hi - lo && rec->line == line && rec->nfields == nf;
-  ensures \forall integer k; 0 <= k < nf ==> xb_csv_same_spans{Pre, Post}(fields, k);
-*/
-static void xb_csv_store_record(size_t lo, size_t hi, size_t line, const xb_csv_field *fields,
-                                size_t nf, xb_csv_record *rec)
-{
-  rec->off = lo;
-  rec->len = hi - lo;
-  rec->line = line;
-  rec->nfields = nf;
-  (void)fields; /* only the contract reads it */
-}
-
-/*@
-  requires \valid(rec);
-  requires \separated(rec, fields + (0 .. nf - 1));
   requires xb_csv_pieces(in, lo, hi, fields, nf);
   requires lo <= hi;
   assigns *rec;
   ensures rec->off == lo && rec->len == hi - lo && rec->line == line && rec->nfields == nf;
+  ensures rec->off + rec->len == hi;
+  ensures xb_csv_pieces(in, lo, hi, fields, nf);
   ensures xb_csv_pieces(in, rec->off, rec->off + rec->len, fields, rec->nfields);
 */
 static void xb_csv_put_record(const uint8_t *in, size_t lo, size_t hi, size_t line,
                               const xb_csv_field *fields, size_t nf, xb_csv_record *rec)
 {
-  xb_csv_store_record(lo, hi, line, fields, nf, rec);
-  /*@ assert \forall integer k; 0 <= k < nf ==> fields[k] == \at(fields[k], Pre); */
+  rec->off = lo;
+  rec->len = hi - lo;
+  rec->line = line;
+  rec->nfields = nf;
+  /*@ assert rec->off == lo && rec->off + rec->len == hi && rec->nfields == nf; */
+  /*@ assert \forall integer k; 0 <= k < nf ==>
+        fields[k].raw_off == \at(fields[k].raw_off, Pre)
+        && fields[k].raw_len == \at(fields[k].raw_len, Pre)
+        && fields[k].wr_off == \at(fields[k].wr_off, Pre)
+        && fields[k].wr_len == \at(fields[k].wr_len, Pre)
+        && fields[k].off == \at(fields[k].off, Pre) && fields[k].len == \at(fields[k].len, Pre); */
+  /*@ assert fields[0].raw_off == lo && fields[nf - 1].raw_off + fields[nf - 1].raw_len == hi; */
+  /*@ assert \forall integer k; 0 <= k < nf - 1 ==>
+        xb_csv_adj(in, lo, fields[k].raw_off, fields[k].raw_len, fields[k + 1].raw_off); */
+  /*@ assert \forall integer k; 0 <= k < nf ==>
+        xb_csv_in_piece(in, lo, hi, fields[k].raw_off, fields[k].raw_len); */
+  /*@ assert \forall integer k; 0 <= k < nf ==>
+        xb_csv_field_m(in, fields[k].raw_off, fields[k].raw_len, fields[k].wr_off,
+                       fields[k].wr_len, fields[k].off, fields[k].len,
+                       fields[k].quoted, fields[k].escaped); */
   /*@ assert xb_csv_pieces(in, lo, hi, fields, nf); */
+  /*@ assert xb_csv_pieces(in, rec->off, hi, fields, nf); */
+  /*@ assert xb_csv_pieces(in, rec->off, rec->off + rec->len, fields, nf); */
   (void)in; /* only the contract reads in and fields */
   (void)fields;
 }
@@ -708,12 +710,11 @@ xb_csv_status xb_csv_next_record(const uint8_t *in, size_t len, xb_csv_cursor *c
     cur->pos = sp.pos;
     cur->line = sp.line;
     if (sp.found) {
-      size_t nf = 0;
-      status = xb_csv_split_line(in, len, sp.lo, sp.hi, sp.rline, fields, cap, &nf, err);
-      /*@ assert cur->pos == sp.pos && cur->line == sp.line; */
+      /* the field count goes straight into rec (no local whose address is taken) */
+      status = xb_csv_split_line(in, len, sp.lo, sp.hi, sp.rline, fields, cap,
+                                 &rec->nfields, err);
       if (status == XB_CSV_OK) {
-        xb_csv_put_record(in, sp.lo, sp.hi, sp.rline, fields, nf, rec);
-        /*@ assert cur->pos == sp.pos && cur->line == sp.line; */
+        xb_csv_put_record(in, sp.lo, sp.hi, sp.rline, fields, rec->nfields, rec);
       }
     }
   }
