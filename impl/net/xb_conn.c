@@ -387,7 +387,16 @@ void xb_conn_pause_read(xb_conn *c, bool paused) {
      * no fd event: hand them to on_data from the hook. */
     if (c->in_len > 0) c->flags |= XB_CONNF_REDELIVER;
     if (c->tops && c->tops->pending && c->tops->pending(c->tctx)) c->flags |= XB_CONNF_READ_PENDING;
-    if (c->flags & (XB_CONNF_REDELIVER | XB_CONNF_READ_PENDING)) xb_conn_mark_dirty_(c);
+    if (c->flags & (XB_CONNF_REDELIVER | XB_CONNF_READ_PENDING)) {
+      /* Serviced in the order resumed: a connection already dirty (output queued) goes
+       * to the end, so the owner's resume order is the order its input is handed back
+       * (the session's round robin at the batch limit, XB-STORE-12). */
+      if ((c->flags & XB_CONNF_DIRTY) && !(c->flags & XB_CONNF_DESTROYING)) {
+        xb_dl_unlink(&c->dirty);
+        xb_dl_push(&c->net->dirty, &c->dirty);
+      }
+      xb_conn_mark_dirty_(c);
+    }
   }
   update_mask(c);
 }

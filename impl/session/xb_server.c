@@ -379,9 +379,17 @@ static void xb_srv_hook_commit(xb_loop *loop, void *arg) {
   if (fail != fail_small) free(fail);
   /* XB-STORE-12: connections held back by the batch limit read again (their buffered
    * input is handed back from the net layer's hook, in a new batch). */
-  while (srv->paused != NULL) {
-    xb_sess *s = srv->paused;
-    srv->paused = s->next_paused;
+  /* Round robin (xb_sess_pause): those that got nothing first, then the served. */
+  xb_sess *resume = srv->paused[0];
+  if (resume == NULL) resume = srv->paused[1];
+  else *srv->paused_tail[0] = srv->paused[1];
+  for (int k = 0; k < 2; k++) {
+    srv->paused[k] = NULL;
+    srv->paused_tail[k] = &srv->paused[k];
+  }
+  while (resume != NULL) {
+    xb_sess *s = resume;
+    resume = s->next_paused;
     s->next_paused = NULL;
     s->paused = false;
     if (s->conn != NULL && !s->dead && s->state != XB_SS_CLOSING) xb_conn_pause_read(s->conn, false);
@@ -393,7 +401,8 @@ static void xb_srv_hook_commit(xb_loop *loop, void *arg) {
 static void xb_srv_hook_after(xb_loop *loop, void *arg) {
   xb_server *srv = arg;
   if (srv->stopped) return;
-  if (srv->batch_open || srv->nitems > 0 || srv->paused != NULL) xb_loop_skip_wait(loop);
+  if (srv->batch_open || srv->nitems > 0 || srv->paused[0] != NULL || srv->paused[1] != NULL)
+    xb_loop_skip_wait(loop);
 }
 
 /* ------------------------------------------------------------------ secure listeners */
@@ -579,10 +588,12 @@ void xb_server_shutdown(xb_server *srv) {
   }
   srv->nitems = 0;
   srv->stopped = true; /* on_close of SHUTDOWN fires no will (XB-WILL-6) */
-  while (srv->paused != NULL) {
-    xb_sess *s = srv->paused;
-    srv->paused = s->next_paused;
-    s->next_paused = NULL;
+  for (int k = 0; k < 2; k++) {
+    while (srv->paused[k] != NULL) {
+      xb_sess *s = srv->paused[k];
+      srv->paused[k] = s->next_paused;
+      s->next_paused = NULL;
+    }
   }
   xb_net_destroy(srv->net);
   srv->net = NULL;

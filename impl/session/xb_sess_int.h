@@ -179,7 +179,11 @@ struct xb_server {
   size_t hdr_tlen;
   bool hdr_retain;
   xb_sess *dead;        /* sessions waiting for their pending items */
-  xb_sess *paused;      /* sessions to resume after the flush */
+  /* Sessions to resume after the flush (XB-STORE-12), each list in the order paused:
+   * [0] those that had no request in the batch, resumed first, [1] those that had
+   * some. Round robin: none waits behind a connection that was just served. */
+  xb_sess *paused[2];
+  xb_sess **paused_tail[2]; /* &last->next_paused, or &paused[i] when empty */
   xb_server_stats st;
 };
 

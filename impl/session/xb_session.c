@@ -466,18 +466,28 @@ static int xb_on_accept(xb_conn *c, bool over_limit, void *arg) {
   return 0;
 }
 
-static void xb_sess_pause(xb_sess *s) {
+/* XB-STORE-12: s has a complete request that does not fit in the batch. Held back
+ * sessions resume in round robin: first those that got nothing in this batch, in the
+ * order they were held back, then those that got some (served). Resumed last-in
+ * first-out as before, the connections read in the turn itself came first every time:
+ * in the 100-feed benchmark 80 of 100 publishers waited seconds while 20 were served. */
+static void xb_sess_pause(xb_sess *s, bool served) {
   if (s->paused) return;
   s->paused = true;
   xb_conn_pause_read(s->conn, true);
-  s->next_paused = s->srv->paused;
-  s->srv->paused = s;
+  xb_server *srv = s->srv;
+  int k = served ? 1 : 0;
+  if (srv->paused[k] == NULL) srv->paused_tail[k] = &srv->paused[k];
+  s->next_paused = NULL;
+  *srv->paused_tail[k] = s;
+  srv->paused_tail[k] = &s->next_paused;
 }
 
 static void xb_on_data(xb_conn *c, void *user) {
   xb_sess *s = user;
   xb_server *srv = s->srv;
   if (srv->stopped) return;
+  bool served = false; /* a packet of s was handled in this call (xb_sess_pause) */
   while (s->state != XB_SS_CLOSING) {
     size_t len = 0;
     const uint8_t *in = xb_conn_in(c, &len);
@@ -501,9 +511,10 @@ static void xb_on_data(xb_conn *c, void *user) {
     /* XB-STORE-12: a full batch leaves further requests for the next turn. */
     if (s->state == XB_SS_CONNECTED && srv->batch_requests >= srv->cfg.batch_max &&
         (fr.type == XB_MQTT_PUBLISH || fr.type == XB_MQTT_SUBSCRIBE)) {
-      xb_sess_pause(s);
+      xb_sess_pause(s, served);
       break;
     }
+    served = true;
     xb_handle_packet(s, &fr, in + fr.header_len);
     xb_conn_in_consume(c, fr.total_len);
     /* XB-MQTT-37: every complete packet restarts the keep-alive clock. */
@@ -543,10 +554,14 @@ static void xb_on_close(xb_conn *c, xb_close_reason reason, int err, void *user)
   s->will_armed = false;
   xb_subs_drop_all(s); /* XB-SUB-26 */
   if (s->paused) {
-    for (xb_sess **pp = &srv->paused; *pp != NULL; pp = &(*pp)->next_paused) {
-      if (*pp == s) {
-        *pp = s->next_paused;
-        break;
+    for (int k = 0; k < 2; k++) {
+      for (xb_sess **pp = &srv->paused[k]; *pp != NULL; pp = &(*pp)->next_paused) {
+        if (*pp == s) {
+          *pp = s->next_paused;
+          if (s->next_paused == NULL) srv->paused_tail[k] = pp;
+          k = 2;
+          break;
+        }
       }
     }
     s->paused = false;

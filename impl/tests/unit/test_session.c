@@ -319,6 +319,53 @@ START_TEST(test_batch_limit_defers_packets_XB_STORE_12) {
 }
 END_TEST
 
+START_TEST(test_batch_limit_round_robin_XB_STORE_12) {
+  /* Checks XB-STORE-12, XB-STORE-9: connections held back by the batch limit are served
+   * in turn, so none waits behind another's backlog or behind fresher readers; at any
+   * moment the acknowledged writes of two busy connections differ by at most one. */
+  ts_teardown();
+  xb_session_config cfg;
+  xb_session_config_default(&cfg);
+  cfg.batch_max = 1;
+  ts_setup_cfg(&cfg);
+  enum { N = 3, K = 4 };
+  int fd[N];
+  char id[16];
+  for (int i = 0; i < N; i++) {
+    snprintf(id, sizeof id, "r%d", i);
+    fd[i] = ts_connect(id, TS.dev);
+  }
+  for (int i = 0; i < N; i++) {
+    for (unsigned j = 1; j <= K; j++) {
+      char payload[64];
+      snprintf(payload, sizeof payload, "{\"current_value\":\"r%d-%u\"}", i, j);
+      ts_publish(fd[i], 1, j, ds_topic(TS.pub), payload);
+    }
+  }
+  unsigned acked[N] = {0};
+  ts_pkt *p = malloc(sizeof *p);
+  for (int turn = 0; turn < 4 * N * K; turn++) {
+    ts_turns(1);
+    for (int i = 0; i < N; i++) {
+      while (ts_recv(fd[i], p, 0) == 1) {
+        ck_assert_uint_eq(p->type, 4);
+        acked[i]++;
+        ck_assert_uint_eq((unsigned)p->body[0] * 256u + p->body[1], acked[i]); /* in order */
+      }
+    }
+    unsigned lo = K, hi = 0;
+    for (int i = 0; i < N; i++) {
+      if (acked[i] < lo) lo = acked[i];
+      if (acked[i] > hi) hi = acked[i];
+    }
+    ck_assert_msg(hi - lo <= 1 || lo == K, "turn %d: acknowledged %u/%u/%u", turn, acked[0],
+                  acked[1], acked[2]);
+  }
+  free(p);
+  for (int i = 0; i < N; i++) ck_assert_uint_eq(acked[i], K);
+}
+END_TEST
+
 START_TEST(test_store_failure_XB_ERR_45) {
   /* Checks XB-ERR-45. */
   int q1 = ts_connect("q1", TS.dev);
@@ -572,6 +619,7 @@ Suite *xb_suite_session(void) {
   tcase_add_test(c, test_qos2_once_per_id_XB_MQTT_41);
   tcase_add_test(c, test_too_many_inflight_XB_LIM_6);
   tcase_add_test(c, test_batch_limit_defers_packets_XB_STORE_12);
+  tcase_add_test(c, test_batch_limit_round_robin_XB_STORE_12);
   tcase_add_test(c, test_store_failure_XB_ERR_45);
   tcase_add_test(c, test_client_acks_ignored_XB_MQTT_43);
   tcase_add_test(c, test_publish_wildcard_topic_closes_XB_ERR_26);
