@@ -274,7 +274,8 @@ echo "bytes/conn = (VmRSS with the idle connections - VmRSS before them) / conne
 echo
 echo "details, every run (round | delivered msg/s | published msg/s | delivered % after" \
      "drain | latency p50/p99/p99.9 us | slowest PINGREQ us | server on a CPU / waiting for" \
-     "a CPU, % of the window | server CPU us per delivered message | xbbench CPU %):"
+     "a CPU, % of the window | server CPU us per delivered message | xbbench CPU % |" \
+     "in-flight windows given up after 1 s without a delivery):"
 for transport in plain tls; do
   for s in "${SCEN[@]}"; do
     IFS='|' read -r name _ args _ _ <<<"$s"
@@ -283,12 +284,12 @@ for transport in plain tls; do
       for kind in xbridge mosquitto; do
         f=$TMP/$name-$transport.$kind.$round.out
         [ -s "$f" ] || continue
-        printf '  %-11s %-9s %s | %s | %s | %s %% | %s/%s/%s | %s | %s / %s %% | %s | %s %%' \
+        printf '  %-11s %-9s %s | %s | %s | %s %% | %s/%s/%s | %s | %s / %s %% | %s | %s %% | %s' \
           "$name-$transport" "$kind" "$round" "$(result "$f" deliv_rate)" \
           "$(result "$f" pub_rate)" "$(result "$f" delivered_pct)" "$(result "$f" p50_us)" \
           "$(result "$f" p99_us)" "$(result "$f" p999_us)" "$(result "$f" ping_max_us)" \
           "$(result "$f" server_cpu_pct)" "$(result "$f" server_runq_pct)" \
-          "$(cpu_per_msg "$f")" "$(result "$f" client_cpu_pct)"
+          "$(cpu_per_msg "$f")" "$(result "$f" client_cpu_pct)" "$(result "$f" given_up)"
         { grep -h '^server log:' "$f" || true; } | sed 's/^/ | /' | tr -d '\n'
         echo
       done
