@@ -251,8 +251,16 @@ static xb_csv_field xb_csv_make_field(const uint8_t *in, size_t fstart, size_t r
   requires n > 0 ==> xb_csv_sep(in, lo, fields[n - 1].raw_off + fields[n - 1].raw_len)
                      && f.raw_off == fields[n - 1].raw_off + fields[n - 1].raw_len + 1;
   assigns fields[n];
-  ensures fields[n] == f;
-  ensures xb_csv_closed(in, lo, hi, fields, n + 1);
+  ensures fields[n].raw_off == f.raw_off && fields[n].raw_len == f.raw_len;
+  // xb_csv_closed(in, lo, hi, fields, n + 1), spelt out (the caller folds it)
+  ensures fields[0].raw_off == lo;
+  ensures \forall integer k; 0 <= k < n ==>
+            xb_csv_adj(in, lo, fields[k].raw_off, fields[k].raw_len, fields[k + 1].raw_off);
+  ensures \forall integer k; 0 <= k < n + 1 ==>
+            xb_csv_in_piece(in, lo, hi, fields[k].raw_off, fields[k].raw_len)
+            && xb_csv_field_m(in, fields[k].raw_off, fields[k].raw_len, fields[k].wr_off,
+                              fields[k].wr_len, fields[k].off, fields[k].len,
+                              fields[k].quoted, fields[k].escaped);
 */
 static void xb_csv_put_field(const uint8_t *in, size_t lo, size_t hi, xb_csv_field *fields,
                              size_t n, xb_csv_field f)
@@ -274,6 +282,27 @@ static void xb_csv_put_field(const uint8_t *in, size_t lo, size_t hi, xb_csv_fie
         && fields[k].off == \at(fields[k].off, Pre) && fields[k].len == \at(fields[k].len, Pre)
         && fields[k].quoted == \at(fields[k].quoted, Pre)
         && fields[k].escaped == \at(fields[k].escaped, Pre); */
+  /*@ assert \forall integer k; 0 <= k < n ==>
+        xb_csv_in_piece(in, lo, hi, fields[k].raw_off, fields[k].raw_len); */
+  /*@ assert \forall integer k; 0 <= k < n ==>
+        xb_csv_field_m(in, fields[k].raw_off, fields[k].raw_len, fields[k].wr_off,
+                       fields[k].wr_len, fields[k].off, fields[k].len,
+                       fields[k].quoted, fields[k].escaped); */
+  /*@ assert xb_csv_in_piece(in, lo, hi, fields[n].raw_off, fields[n].raw_len)
+             && xb_csv_field_m(in, fields[n].raw_off, fields[n].raw_len, fields[n].wr_off,
+                               fields[n].wr_len, fields[n].off, fields[n].len,
+                               fields[n].quoted, fields[n].escaped); */
+  /*@ assert \forall integer k; 0 <= k < n - 1 ==>
+        xb_csv_adj(in, lo, fields[k].raw_off, fields[k].raw_len, fields[k + 1].raw_off); */
+  /*@ assert n > 0 ==>
+        xb_csv_adj(in, lo, fields[n - 1].raw_off, fields[n - 1].raw_len, fields[n].raw_off); */
+  /*@ assert \forall integer k; k == n ==>
+        xb_csv_in_piece(in, lo, hi, fields[k].raw_off, fields[k].raw_len)
+        && xb_csv_field_m(in, fields[k].raw_off, fields[k].raw_len, fields[k].wr_off,
+                          fields[k].wr_len, fields[k].off, fields[k].len,
+                          fields[k].quoted, fields[k].escaped); */
+  /*@ assert \forall integer k; k == n - 1 && n > 0 ==>
+        xb_csv_adj(in, lo, fields[k].raw_off, fields[k].raw_len, fields[k + 1].raw_off); */
   (void)in; /* only the contract reads in, lo and hi */
   (void)lo;
   (void)hi;
@@ -706,6 +735,7 @@ xb_csv_status xb_csv_next_record(const uint8_t *in, size_t len, xb_csv_cursor *c
     status = XB_CSV_BAD_ARGUMENT;
     xb_csv_fail(err, XB_CSV_R_ARGUMENT, 0, 1, 1);
   } else {
+    /*@ assert \separated(cur, rec, err, fields + (0 .. cap - 1), in + (0 .. len - 1)); */
     xb_csv_span sp = xb_csv_find_line(in, len, cur->pos, cur->line);
     cur->pos = sp.pos;
     cur->line = sp.line;
