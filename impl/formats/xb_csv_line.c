@@ -499,8 +499,12 @@ xb_csv_status xb_csv_split_line(const uint8_t *in, size_t len, size_t lo, size_t
         /*@ ghost epos = v.at; */
         xb_csv_fail(err, v.r, v.at, line, v.at - lo + 1u);
       } else {
+        /*@ assert sc.end < hi ==>
+              xb_csv_sep(in, lo, sc.end) && xb_csv_st(in, lo, sc.end + 1) == 0
+              && xb_csv_nsep(in, lo, sc.end + 1) == n + 1; */
         xb_csv_field fv = xb_csv_make_field(in, p, sc.end, sc.st, sc.wstart, sc.wend, sc.esc);
         xb_csv_put_field(in, lo, hi, fields, n, fv);
+        /*@ assert fields[n].raw_off + fields[n].raw_len == sc.end; */
         n++;
         if (sc.end == hi) {
           done = true;
@@ -685,6 +689,54 @@ static xb_csv_span xb_csv_find_line(const uint8_t *in, size_t len, size_t pos0, 
 }
 
 /*@
+  requires \valid(cur) && \valid_read(rec);
+  requires \separated(cur, rec) && \separated(cur, fields + (0 .. nf - 1));
+  requires rec->off == lo && rec->off + rec->len == hi && rec->nfields == nf;
+  requires xb_csv_pieces(in, lo, hi, fields, nf);
+  assigns *cur;
+  ensures cur->pos == pos && cur->line == line;
+  ensures rec->off == \old(rec->off) && rec->len == \old(rec->len)
+          && rec->line == \old(rec->line) && rec->nfields == \old(rec->nfields);
+  ensures rec->off == lo && rec->off + rec->len == hi && rec->nfields == nf;
+  ensures xb_csv_pieces(in, rec->off, rec->off + rec->len, fields, rec->nfields);
+*/
+static void xb_csv_put_cursor(const uint8_t *in, size_t lo, size_t hi,
+                              const xb_csv_field *fields, size_t nf,
+                              const xb_csv_record *rec, size_t pos, size_t line,
+                              xb_csv_cursor *cur)
+{
+  cur->pos = pos;
+  cur->line = line;
+  /*@ assert rec->off == \at(rec->off, Pre) && rec->len == \at(rec->len, Pre)
+             && rec->line == \at(rec->line, Pre) && rec->nfields == \at(rec->nfields, Pre); */
+  /*@ assert rec->off == lo && rec->off + rec->len == hi && rec->nfields == nf; */
+  /*@ assert \forall integer k; 0 <= k < nf ==>
+        fields[k].raw_off == \at(fields[k].raw_off, Pre)
+        && fields[k].raw_len == \at(fields[k].raw_len, Pre)
+        && fields[k].wr_off == \at(fields[k].wr_off, Pre)
+        && fields[k].wr_len == \at(fields[k].wr_len, Pre)
+        && fields[k].off == \at(fields[k].off, Pre) && fields[k].len == \at(fields[k].len, Pre); */
+  /*@ assert fields[0].raw_off == lo && fields[nf - 1].raw_off + fields[nf - 1].raw_len == hi; */
+  /*@ assert \forall integer k; 0 <= k < nf - 1 ==>
+        xb_csv_adj(in, lo, fields[k].raw_off, fields[k].raw_len, fields[k + 1].raw_off); */
+  /*@ assert \forall integer k; 0 <= k < nf ==>
+        xb_csv_in_piece(in, lo, hi, fields[k].raw_off, fields[k].raw_len); */
+  /*@ assert \forall integer k; 0 <= k < nf ==>
+        xb_csv_field_m(in, fields[k].raw_off, fields[k].raw_len, fields[k].wr_off,
+                       fields[k].wr_len, fields[k].off, fields[k].len,
+                       fields[k].quoted, fields[k].escaped); */
+  /*@ assert xb_csv_pieces(in, lo, hi, fields, nf); */
+  /*@ assert xb_csv_pieces(in, rec->off, hi, fields, nf); */
+  /*@ assert xb_csv_pieces(in, rec->off, rec->off + rec->len, fields, rec->nfields); */
+  (void)in; /* only the contract reads in, lo, hi, fields and nf */
+  (void)lo;
+  (void)hi;
+  (void)fields;
+  (void)nf;
+  (void)rec;
+}
+
+/*@
   requires in == \null || \valid_read(in + (0 .. len - 1));
   requires cur == \null || \valid(cur);
   requires fields == \null || \valid(fields + (0 .. cap - 1));
@@ -737,15 +789,28 @@ xb_csv_status xb_csv_next_record(const uint8_t *in, size_t len, xb_csv_cursor *c
   } else {
     /*@ assert \separated(cur, rec, err, fields + (0 .. cap - 1), in + (0 .. len - 1)); */
     xb_csv_span sp = xb_csv_find_line(in, len, cur->pos, cur->line);
-    cur->pos = sp.pos;
-    cur->line = sp.line;
     if (sp.found) {
       /* the field count goes straight into rec (no local whose address is taken) */
       status = xb_csv_split_line(in, len, sp.lo, sp.hi, sp.rline, fields, cap,
                                  &rec->nfields, err);
       if (status == XB_CSV_OK) {
         xb_csv_put_record(in, sp.lo, sp.hi, sp.rline, fields, rec->nfields, rec);
+        xb_csv_put_cursor(in, sp.lo, sp.hi, fields, rec->nfields, rec, sp.pos, sp.line, cur);
+        /*@ assert rec->off == sp.lo && rec->off + rec->len == sp.hi; */
+        /*@ assert (sp.hi == len || in[sp.hi] == 10
+                    || (in[sp.hi] == 13 && sp.hi + 1 < len && in[sp.hi + 1] == 10))
+                   && !xb_csv_all_blank(in, sp.lo, sp.hi); */
+        /*@ assert (rec->off + rec->len == len || in[rec->off + rec->len] == 10
+                    || (in[rec->off + rec->len] == 13 && rec->off + rec->len + 1 < len
+                        && in[rec->off + rec->len + 1] == 10))
+                   && !xb_csv_all_blank(in, rec->off, sp.hi); */
+      } else {
+        cur->pos = sp.pos;
+        cur->line = sp.line;
       }
+    } else {
+      cur->pos = sp.pos;
+      cur->line = sp.line;
     }
   }
   return status;
