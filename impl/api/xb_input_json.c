@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/xb_input_common.h"
 #include "api/xb_write.h"
 #include "formats/xb_json.h"
 
@@ -130,6 +131,14 @@ static int xb_jval(xb_jc *c, size_t i, const char *name, xb_val *out) {
 
 static int xb_jmember(xb_jc *c, size_t obj, const char *name, xb_val *out) {
   return xb_jval(c, xb_jget(c, obj, name), name, out);
+}
+
+/* The members of table fs (xb_input_common.h) in obj, into the structure at out. */
+static int xb_jmembers(xb_jc *c, size_t obj, const xb_in_field *fs, void *out) {
+  int r = 0;
+  for (const xb_in_field *f = fs; r == 0 && f->json != NULL; f++)
+    r = xb_jmember(c, obj, f->json, xb_in_val(out, f));
+  return r;
 }
 
 /* An array of scalars (tags, access_methods); null = an empty list (XB-RES-4). */
@@ -269,10 +278,7 @@ static int xb_in_feed(const uint8_t *p, size_t n, xb_arena *a, xb_feed_in *f, xb
       r = xb_jmember(&c, l, "disposition", &f->disposition);
       if (r == 0) r = xb_jmember(&c, l, "domain", &f->domain);
       if (r == 0) r = xb_jmember(&c, l, "exposure", &f->exposure);
-      if (r == 0) r = xb_jmember(&c, l, "name", &f->name);
-      if (r == 0) r = xb_jmember(&c, l, "lat", &f->lat);
-      if (r == 0) r = xb_jmember(&c, l, "lon", &f->lon);
-      if (r == 0) r = xb_jmember(&c, l, "ele", &f->ele);
+      if (r == 0) r = xb_jmembers(&c, l, xb_in_location_fields, f);
       if (r != 0) return r;
     } else {
       return xb_jc_fail(&c, 422, "%s: must be an object or null", "location");
@@ -340,9 +346,7 @@ static int xb_in_key(const uint8_t *p, size_t n, xb_arena *a, xb_key_in *k, xb_p
   size_t o = xb_jget(&c, 0, "key");
   if (!xb_jis(&c, o, XB_JSON_OBJECT))
     return xb_jc_fail(&c, 422, "%s: an object member \"key\" is required", "key");
-  r = xb_jmember(&c, o, "label", &k->label);
-  if (r == 0) r = xb_jmember(&c, o, "expires_at", &k->expires_at);
-  if (r == 0) r = xb_jmember(&c, o, "private_access", &k->private_access);
+  r = xb_jmembers(&c, o, xb_in_key_fields, k);
   if (r != 0) return r;
   size_t arr = xb_jget(&c, o, "permissions");
   if (arr == XB_JSON_NONE) return 0;
@@ -393,11 +397,7 @@ static int xb_in_trigger(const uint8_t *p, size_t n, xb_arena *a, xb_trigger_in 
   memset(t, 0, sizeof *t);
   int r = xb_jc_parse(&c, p, n, a, e);
   if (r == 0) r = xb_jtop_object(&c);
-  if (r == 0) r = xb_jmember(&c, 0, "url", &t->url);
-  if (r == 0) r = xb_jmember(&c, 0, "trigger_type", &t->trigger_type);
-  if (r == 0) r = xb_jmember(&c, 0, "threshold_value", &t->threshold_value);
-  if (r == 0) r = xb_jmember(&c, 0, "environment_id", &t->environment_id);
-  if (r == 0) r = xb_jmember(&c, 0, "stream_id", &t->stream_id);
+  if (r == 0) r = xb_jmembers(&c, 0, xb_in_trigger_fields, t);
   return r;
 }
 
@@ -412,14 +412,7 @@ static int xb_in_user(const uint8_t *p, size_t n, xb_arena *a, xb_user_in *u,
   size_t o = xb_jget(&c, 0, "user");
   if (!xb_jis(&c, o, XB_JSON_OBJECT))
     return xb_jc_fail(&c, 422, "%s: an object member \"user\" is required", "user");
-  r = xb_jmember(&c, o, "login", &u->login);
-  if (r == 0) r = xb_jmember(&c, o, "full_name", &u->full_name);
-  if (r == 0) r = xb_jmember(&c, o, "email", &u->email);
-  if (r == 0) r = xb_jmember(&c, o, "website", &u->website);
-  if (r == 0) r = xb_jmember(&c, o, "about", &u->about);
-  if (r == 0) r = xb_jmember(&c, o, "organisation", &u->organisation);
-  if (r == 0) r = xb_jmember(&c, o, "timezone", &u->timezone);
-  return r;
+  return xb_jmembers(&c, o, xb_in_user_fields, u);
 }
 
 const xb_input_ops xb_input_json = {

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/xb_input_common.h"
 #include "api/xb_write.h"
 #include "formats/xb_xml.h"
 
@@ -157,6 +158,14 @@ static int xb_xc_leaf(xb_xc *c, size_t parent, const char *name, xb_val *out) {
   int r = xb_xc_one(c, parent, name, &i);
   if (r != 0 || i == XB_XC_NONE) return r;
   return xb_xc_text(c, i, name, out);
+}
+
+/* The leaf children of table fs (xb_input_common.h), into the structure at out. */
+static int xb_xc_leaves(xb_xc *c, size_t parent, const xb_in_field *fs, void *out) {
+  int r = 0;
+  for (const xb_in_field *f = fs; r == 0 && f->xml != NULL; f++)
+    r = xb_xc_leaf(c, parent, f->xml, xb_in_val(out, f));
+  return r;
 }
 
 /* An attribute of element elem: absent stays XB_V_ABSENT. */
@@ -322,10 +331,7 @@ static int xb_in_feed(const uint8_t *p, size_t n, xb_arena *a, xb_feed_in *f, xb
     r = xb_xc_attr(&c, loc, "domain", &f->domain);
     if (r == 0) r = xb_xc_attr(&c, loc, "exposure", &f->exposure);
     if (r == 0) r = xb_xc_attr(&c, loc, "disposition", &f->disposition);
-    if (r == 0) r = xb_xc_leaf(&c, loc, "name", &f->name);
-    if (r == 0) r = xb_xc_leaf(&c, loc, "lat", &f->lat);
-    if (r == 0) r = xb_xc_leaf(&c, loc, "lon", &f->lon);
-    if (r == 0) r = xb_xc_leaf(&c, loc, "ele", &f->ele);
+    if (r == 0) r = xb_xc_leaves(&c, loc, xb_in_location_fields, f);
   }
   if (r == 0) r = xb_xc_data_list(&c, env, f);
   return r;
@@ -443,9 +449,7 @@ static int xb_in_key(const uint8_t *p, size_t n, xb_arena *a, xb_key_in *k, xb_p
   memset(k, 0, sizeof *k);
   int r = xb_xc_parse(&c, p, n, a, e);
   if (r == 0) r = xb_xc_root(&c, "key");
-  if (r == 0) r = xb_xc_leaf(&c, 0, "label", &k->label);
-  if (r == 0) r = xb_xc_leaf(&c, 0, "expires-at", &k->expires_at);
-  if (r == 0) r = xb_xc_leaf(&c, 0, "private-access", &k->private_access);
+  if (r == 0) r = xb_xc_leaves(&c, 0, xb_in_key_fields, k);
   if (r != 0) return r;
   size_t ps;
   r = xb_xc_one(&c, 0, "permissions", &ps);
@@ -464,36 +468,28 @@ static int xb_in_key(const uint8_t *p, size_t n, xb_arena *a, xb_key_in *k, xb_p
   return r;
 }
 
+/* A document of root `root` (else 422) whose fields are the leaf children of fs. */
+static int xb_xc_leaf_doc(const uint8_t *p, size_t n, xb_arena *a, xb_parse_err *e,
+                          const char *root, const xb_in_field *fs, void *out) {
+  xb_xc c;
+  int r = xb_xc_parse(&c, p, n, a, e);
+  if (r == 0) r = xb_xc_root(&c, root);
+  if (r == 0) r = xb_xc_leaves(&c, 0, fs, out);
+  return r;
+}
+
 /* XB-XML-43: trigger create and update. */
 static int xb_in_trigger(const uint8_t *p, size_t n, xb_arena *a, xb_trigger_in *t,
                          xb_parse_err *e) {
-  xb_xc c;
   memset(t, 0, sizeof *t);
-  int r = xb_xc_parse(&c, p, n, a, e);
-  if (r == 0) r = xb_xc_root(&c, "datastream-trigger");
-  if (r == 0) r = xb_xc_leaf(&c, 0, "url", &t->url);
-  if (r == 0) r = xb_xc_leaf(&c, 0, "trigger-type", &t->trigger_type);
-  if (r == 0) r = xb_xc_leaf(&c, 0, "threshold-value", &t->threshold_value);
-  if (r == 0) r = xb_xc_leaf(&c, 0, "environment-id", &t->environment_id);
-  if (r == 0) r = xb_xc_leaf(&c, 0, "stream-id", &t->stream_id);
-  return r;
+  return xb_xc_leaf_doc(p, n, a, e, "datastream-trigger", xb_in_trigger_fields, t);
 }
 
 /* XB-XML-43: user create and update. */
 static int xb_in_user(const uint8_t *p, size_t n, xb_arena *a, xb_user_in *u,
                       xb_parse_err *e) {
-  xb_xc c;
   memset(u, 0, sizeof *u);
-  int r = xb_xc_parse(&c, p, n, a, e);
-  if (r == 0) r = xb_xc_root(&c, "user");
-  if (r == 0) r = xb_xc_leaf(&c, 0, "login", &u->login);
-  if (r == 0) r = xb_xc_leaf(&c, 0, "full-name", &u->full_name);
-  if (r == 0) r = xb_xc_leaf(&c, 0, "email", &u->email);
-  if (r == 0) r = xb_xc_leaf(&c, 0, "website", &u->website);
-  if (r == 0) r = xb_xc_leaf(&c, 0, "about", &u->about);
-  if (r == 0) r = xb_xc_leaf(&c, 0, "organisation", &u->organisation);
-  if (r == 0) r = xb_xc_leaf(&c, 0, "timezone", &u->timezone);
-  return r;
+  return xb_xc_leaf_doc(p, n, a, e, "user", xb_in_user_fields, u);
 }
 
 const xb_input_ops xb_input_xml = {
