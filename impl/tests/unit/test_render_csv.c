@@ -7,18 +7,10 @@
 #include <string.h>
 
 #include "api/xb_render.h"
-#include "api/xb_valid.h"
 #include "formats/xb_render_csv.h"
+#include "test_render_util.h"
 
 static const xb_render_ctx ctx = {"https://api.xively.com", "https://xively.com"};
-
-#define S(x) ((xb_str){(x), sizeof(x) - 1})
-
-static int64_t T(const char *s) {
-  int64_t us = 0;
-  ck_assert_msg(xb_time_parse(s, strlen(s), &us), "bad time %s", s);
-  return us;
-}
 
 static void expect(xb_buf *b, const char *want) {
   ck_assert(xb_buf_ok(b));
@@ -46,13 +38,13 @@ static void fixture(void) {
   }
   ds[0].written = true;
   ds[0].current_value = S("21.5");
-  ds[0].at = T("2013-04-23T12:34:56.100000Z");
+  ds[0].at = tr_time("2013-04-23T12:34:56.100000Z");
   ds[1].written = true;
   ds[1].current_value = S("open, locked");
-  ds[1].at = T("2013-04-23T12:30:00Z");
+  ds[1].at = tr_time("2013-04-23T12:30:00Z");
   ds[2].written = true;
   ds[2].current_value = S("");
-  ds[2].at = T("2013-04-23T12:31:00Z");
+  ds[2].at = tr_time("2013-04-23T12:31:00Z");
 }
 
 /* XB-CSV-1, XB-CSV-3, XB-CSV-4, XB-CSV-6: one `id,at,value` record per datastream, LF
@@ -78,9 +70,9 @@ END_TEST
  * datapoint at all is the empty payload. */
 START_TEST(test_csv_feed_history_XB_CSV_7) {
   fixture();
-  xb_point_row p0[2] = {{T("2013-04-23T12:30:00Z"), S("21.4")},
-                        {T("2013-04-23T12:34:56.100000Z"), S("21.5")}};
-  xb_point_row ph[1] = {{T("2013-04-23T12:30:00Z"), S("40")}};
+  xb_point_row p0[2];
+  tr_points(p0);
+  xb_point_row ph[1] = {{tr_time("2013-04-23T12:30:00Z"), S("40")}};
   xb_ds_row hum = ds[3];
   hum.id = S("humidity");
   xb_ds_view hv[3] = {{&ds[0], p0, 2}, {&hum, ph, 1}, {&ds[3], NULL, 0}};
@@ -109,8 +101,8 @@ START_TEST(test_csv_datastream_XB_CSV_8_XB_CSV_9) {
   expect(&b, "2013-04-23T12:34:56.100000Z,21.5");
   xb_render_csv.datastream(&b, &ctx, &fv, &dv[3]);
   expect(&b, ",\"\"");
-  xb_point_row p0[2] = {{T("2013-04-23T12:30:00Z"), S("21.4")},
-                        {T("2013-04-23T12:34:56.100000Z"), S("21.5")}};
+  xb_point_row p0[2];
+  tr_points(p0);
   xb_ds_view h = {&ds[0], p0, 2};
   fv.history = true;
   xb_render_csv.datastream(&b, &ctx, &fv, &h);
@@ -126,8 +118,8 @@ END_TEST
 START_TEST(test_csv_datapoints_XB_CSV_10) {
   fixture();
   xb_feed_view fv = {&feed, true, false, NULL, 0, NULL, 0, false};
-  xb_point_row p[2] = {{T("2013-04-23T12:30:00Z"), S("21.4")},
-                       {T("2013-04-23T12:34:56.1Z"), S("")}};
+  xb_point_row p[2] = {{tr_time("2013-04-23T12:30:00Z"), S("21.4")},
+                       {tr_time("2013-04-23T12:34:56.1Z"), S("")}};
   xb_buf b;
   xb_buf_init(&b, 0);
   xb_render_csv.datapoint(&b, &ctx, &fv, &ds[0], &p[0]);

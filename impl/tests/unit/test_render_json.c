@@ -6,18 +6,10 @@
 #include <string.h>
 
 #include "api/xb_render.h"
-#include "api/xb_valid.h"
 #include "formats/xb_render_json.h"
+#include "test_render_util.h"
 
 static const xb_render_ctx ctx = {"https://api.xively.com", "https://xively.com"};
-
-static int64_t T(const char *s) {
-  int64_t us = 0;
-  ck_assert_msg(xb_time_parse(s, strlen(s), &us), "bad time %s", s);
-  return us;
-}
-
-#define S(x) ((xb_str){(x), sizeof(x) - 1})
 
 static void expect(xb_buf *b, const char *want) {
   ck_assert(xb_buf_ok(b));
@@ -25,56 +17,11 @@ static void expect(xb_buf *b, const char *want) {
                 "got  %.*s\nwant %s", (int)b->len, (const char *)b->data, want);
 }
 
-static xb_feed_row feed504(void) {
-  xb_feed_row f;
-  memset(&f, 0, sizeof f);
-  f.id = 504;
-  f.owner_login = S("someone");
-  f.title = S("Office");
-  f.description = S("Sensors in the office");
-  f.tags = S("office");
-  f.loc_disposition = S("fixed");
-  f.loc_domain = S("physical");
-  f.loc_exposure = S("indoor");
-  f.loc_name = S("desk");
-  f.loc_lat = S("51.5");
-  f.loc_lon = S("-0.08");
-  f.loc_ele = S("23.0");
-  f.created = T("2012-01-01T00:00:00Z");
-  f.updated = T("2013-04-23T12:34:56.123456Z");
-  return f;
-}
-
-static xb_ds_row ds0(void) {
-  xb_ds_row d;
-  memset(&d, 0, sizeof d);
-  d.feed_id = 504;
-  d.id = S("0");
-  d.written = true;
-  d.current_value = S("21.5");
-  d.at = T("2013-04-23T12:34:56.100000Z");
-  d.max_value = S("30.0");
-  d.min_value = S("12.0");
-  d.tags = S("temperature");
-  d.unit_label = S("Celsius");
-  d.unit_symbol = S("C");
-  d.unit_type = S("derivedSI");
-  return d;
-}
-
-static xb_ds_row ds_temp(void) {
-  xb_ds_row d;
-  memset(&d, 0, sizeof d);
-  d.feed_id = 504;
-  d.id = S("temp");
-  return d;
-}
-
 /* XB-JSON-1, XB-JSON-2, XB-JSON-5..XB-JSON-10: the feed example of §2.1 (integers
  * XB-JSON-6 with lat/lon as stored number text, timestamps XB-JSON-7). */
 START_TEST(test_render_feed_example_XB_JSON_8) {
-  xb_feed_row f = feed504();
-  xb_ds_row d0 = ds0(), dt = ds_temp();
+  xb_feed_row f = tr_feed504();
+  xb_ds_row d0 = tr_ds0(), dt = tr_ds_temp();
   xb_ds_view dv[2] = {{&d0, NULL, 0}, {&dt, NULL, 0}};
   xb_feed_view v = {&f, true, false, NULL, 0, dv, 2, false};
   xb_buf b;
@@ -107,9 +54,9 @@ START_TEST(test_render_feed_mobile_show_user_XB_JSON_3) {
   f.loc_domain = S("physical");
   f.loc_lat = S("51.52");
   f.loc_lon = S("-0.1");
-  f.created = T("2013-01-05T10:00:00Z");
-  f.updated = T("2013-04-23T09:00:00Z");
-  xb_waypoint_row w = {T("2013-04-23T08:00:00Z"), S("51.5"), S("-0.12"), XB_STR_NONE};
+  f.created = tr_time("2013-01-05T10:00:00Z");
+  f.updated = tr_time("2013-04-23T09:00:00Z");
+  xb_waypoint_row w = {tr_time("2013-04-23T08:00:00Z"), S("51.5"), S("-0.12"), XB_STR_NONE};
   xb_feed_view v = {&f, false, true, &w, 1, NULL, 0, false};
   xb_buf b;
   xb_buf_init(&b, 0);
@@ -127,16 +74,11 @@ END_TEST
 
 static xb_point_row pts[2];
 
-static void make_points(void) {
-  pts[0] = (xb_point_row){T("2013-04-23T12:30:00Z"), S("21.4")};
-  pts[1] = (xb_point_row){T("2013-04-23T12:34:56.100000Z"), S("21.5")};
-}
-
 /* XB-JSON-11: datapoints as the last member of each datastream with history. */
 START_TEST(test_render_feed_history_XB_JSON_11) {
-  make_points();
-  xb_feed_row f = feed504();
-  xb_ds_row d0 = ds0(), dt = ds_temp();
+  tr_points(pts);
+  xb_feed_row f = tr_feed504();
+  xb_ds_row d0 = tr_ds0(), dt = tr_ds_temp();
   xb_ds_view dv[2] = {{&d0, pts, 2}, {&dt, NULL, 0}};
   xb_feed_view v = {&f, true, false, NULL, 0, dv, 2, false};
   xb_buf b;
@@ -154,10 +96,10 @@ END_TEST
 
 /* XB-JSON-12: version after unit, before datapoints; never-written form. */
 START_TEST(test_render_datastream_XB_JSON_12) {
-  make_points();
-  xb_feed_row f = feed504();
+  tr_points(pts);
+  xb_feed_row f = tr_feed504();
   xb_feed_view fv = {&f, true, false, NULL, 0, NULL, 0, false};
-  xb_ds_row d0 = ds0(), dt = ds_temp();
+  xb_ds_row d0 = tr_ds0(), dt = tr_ds_temp();
   xb_ds_view v = {&d0, NULL, 0};
   xb_buf b;
   xb_buf_init(&b, 0);
@@ -194,10 +136,10 @@ END_TEST
 
 /* XB-JSON-13 */
 START_TEST(test_render_datapoints_XB_JSON_13) {
-  make_points();
-  xb_feed_row f = feed504();
+  tr_points(pts);
+  xb_feed_row f = tr_feed504();
   xb_feed_view fv = {&f, true, false, NULL, 0, NULL, 0, false};
-  xb_ds_row d0 = ds0();
+  xb_ds_row d0 = tr_ds0();
   xb_buf b;
   xb_buf_init(&b, 0);
   xb_render_json.datapoint(&b, &ctx, &fv, &d0, &pts[1]);
@@ -215,7 +157,7 @@ END_TEST
 
 /* XB-JSON-14 */
 START_TEST(test_render_feed_list_XB_JSON_14) {
-  xb_feed_row f = feed504();
+  xb_feed_row f = tr_feed504();
   f.description = XB_STR_NONE;
   f.tags = XB_STR_NONE;
   f.loc_disposition = f.loc_domain = f.loc_exposure = f.loc_name = XB_STR_NONE;
@@ -225,7 +167,7 @@ START_TEST(test_render_feed_list_XB_JSON_14) {
   d0.id = S("0");
   d0.written = true;
   d0.current_value = S("21.5");
-  d0.at = T("2013-04-23T12:34:56.100000Z");
+  d0.at = tr_time("2013-04-23T12:34:56.100000Z");
   xb_ds_view dv = {&d0, NULL, 0};
   xb_feed_view v = {&f, true, false, NULL, 0, &dv, 1, false};
   xb_feed_list_view l = {1, 0, 50, &v, 1};
@@ -266,7 +208,7 @@ START_TEST(test_render_keys_XB_JSON_15) {
   k.api_key = S("3f7c0e5a9b1d2c4e6f8a0b1c2d3e4f5a6b7c8d9e");
   k.label = S("device 504 writer");
   k.has_expiry = true;
-  k.expires_at = T("2014-01-01T00:00:00Z");
+  k.expires_at = tr_time("2014-01-01T00:00:00Z");
   k.private_access = true;
   k.perms = p;
   k.nperms = 2;
@@ -410,18 +352,18 @@ START_TEST(test_render_time_format_XB_RES_7) {
   char t[XB_TIME_TEXT_LEN + 1];
   ck_assert_uint_eq(xb_time_format(0, t), 27);
   ck_assert_str_eq(t, "1970-01-01T00:00:00.000000Z");
-  xb_time_format(T("2013-04-23T14:00:00.5+02:00"), t);
+  xb_time_format(tr_time("2013-04-23T14:00:00.5+02:00"), t);
   ck_assert_str_eq(t, "2013-04-23T12:00:00.500000Z");
-  xb_time_format(T("2000-02-29T23:59:59.999999Z"), t);
+  xb_time_format(tr_time("2000-02-29T23:59:59.999999Z"), t);
   ck_assert_str_eq(t, "2000-02-29T23:59:59.999999Z");
-  xb_time_format(T("9999-12-31T23:59:59.999999Z"), t);
+  xb_time_format(tr_time("9999-12-31T23:59:59.999999Z"), t);
   ck_assert_str_eq(t, "9999-12-31T23:59:59.999999Z");
 }
 END_TEST
 
 /* A limited buffer fails whole (XB-LIM-9 style: never a truncated rendering). */
 START_TEST(test_render_buffer_limit) {
-  xb_feed_row f = feed504();
+  xb_feed_row f = tr_feed504();
   xb_feed_view v = {&f, true, false, NULL, 0, NULL, 0, false};
   xb_buf b;
   xb_buf_init(&b, 64);

@@ -9,12 +9,10 @@
 #include <string.h>
 
 #include "api/xb_render.h"
-#include "api/xb_valid.h"
 #include "formats/xb_render_xml.h"
+#include "test_render_util.h"
 
 static const xb_render_ctx ctx = {"https://api.xively.com", "https://xively.com"};
-
-#define S(x) ((xb_str){(x), sizeof(x) - 1})
 
 /* The output examples, in the order of spec/xml.md. */
 enum {
@@ -59,12 +57,6 @@ static const char *spec_xml(int n) {
   return out;
 }
 
-static int64_t T(const char *s) {
-  int64_t us = 0;
-  ck_assert_msg(xb_time_parse(s, strlen(s), &us), "bad time %s", s);
-  return us;
-}
-
 static void expect(xb_buf *b, const char *want) {
   ck_assert(xb_buf_ok(b));
   ck_assert_msg(b->len == strlen(want) && memcmp(b->data, want, b->len) == 0,
@@ -72,61 +64,12 @@ static void expect(xb_buf *b, const char *want) {
   xb_buf_free(b);
 }
 
-static xb_feed_row feed504(void) {
-  xb_feed_row f;
-  memset(&f, 0, sizeof f);
-  f.id = 504;
-  f.owner_login = S("someone");
-  f.title = S("Office");
-  f.description = S("Sensors in the office");
-  f.tags = S("office");
-  f.loc_disposition = S("fixed");
-  f.loc_domain = S("physical");
-  f.loc_exposure = S("indoor");
-  f.loc_name = S("desk");
-  f.loc_lat = S("51.5");
-  f.loc_lon = S("-0.08");
-  f.loc_ele = S("23.0");
-  f.created = T("2012-01-01T00:00:00Z");
-  f.updated = T("2013-04-23T12:34:56.123456Z");
-  return f;
-}
-
-static xb_ds_row ds0(void) {
-  xb_ds_row d;
-  memset(&d, 0, sizeof d);
-  d.feed_id = 504;
-  d.id = S("0");
-  d.written = true;
-  d.current_value = S("21.5");
-  d.at = T("2013-04-23T12:34:56.100000Z");
-  d.max_value = S("30.0");
-  d.min_value = S("12.0");
-  d.tags = S("temperature");
-  d.unit_label = S("Celsius");
-  d.unit_symbol = S("C");
-  d.unit_type = S("derivedSI");
-  return d;
-}
-
-static xb_ds_row ds_temp(void) {
-  xb_ds_row d;
-  memset(&d, 0, sizeof d);
-  d.feed_id = 504;
-  d.id = S("temp");
-  return d;
-}
-
 static xb_point_row pts[2];
-static void points(void) {
-  pts[0] = (xb_point_row){T("2013-04-23T12:30:00Z"), S("21.4")};
-  pts[1] = (xb_point_row){T("2013-04-23T12:34:56.100000Z"), S("21.5")};
-}
 
 /* XB-XML-1..XB-XML-3, XB-XML-5..XB-XML-10, XB-XML-45: the feed example of §2.1. */
 START_TEST(test_xml_feed_XB_XML_8) {
-  xb_feed_row f = feed504();
-  xb_ds_row d0 = ds0(), dt = ds_temp();
+  xb_feed_row f = tr_feed504();
+  xb_ds_row d0 = tr_ds0(), dt = tr_ds_temp();
   xb_ds_view dv[2] = {{&d0, NULL, 0}, {&dt, NULL, 0}};
   xb_feed_view v = {&f, true, false, NULL, 0, dv, 2, false};
   xb_buf b;
@@ -138,9 +81,9 @@ END_TEST
 
 /* XB-XML-11: history datapoints at the end of each data with selected points. */
 START_TEST(test_xml_feed_history_XB_XML_11) {
-  xb_feed_row f = feed504();
-  xb_ds_row d0 = ds0(), dt = ds_temp();
-  points();
+  xb_feed_row f = tr_feed504();
+  xb_ds_row d0 = tr_ds0(), dt = tr_ds_temp();
+  tr_points(pts);
   xb_ds_view dv[2] = {{&d0, pts, 2}, {&dt, NULL, 0}};
   xb_feed_view v = {&f, true, false, NULL, 0, dv, 2, true};
   xb_buf b;
@@ -163,9 +106,9 @@ START_TEST(test_xml_feed_mobile_XB_XML_5_XB_XML_9) {
   f.loc_domain = S("physical");
   f.loc_lat = S("51.52");
   f.loc_lon = S("-0.1");
-  f.created = T("2013-01-05T10:00:00Z");
-  f.updated = T("2013-04-23T09:00:00Z");
-  xb_waypoint_row w = {T("2013-04-23T08:00:00Z"), S("51.5"), S("-0.12"), XB_STR_NONE};
+  f.created = tr_time("2013-01-05T10:00:00Z");
+  f.updated = tr_time("2013-04-23T09:00:00Z");
+  xb_waypoint_row w = {tr_time("2013-04-23T08:00:00Z"), S("51.5"), S("-0.12"), XB_STR_NONE};
   xb_feed_view v = {&f, false, true, &w, 1, NULL, 0, false};
   xb_buf b;
   xb_buf_init(&b, 0);
@@ -176,8 +119,8 @@ END_TEST
 
 /* XB-XML-12, XB-XML-10 (never written: `<data id="temp"/>`), XB-XML-11. */
 START_TEST(test_xml_datastream_XB_XML_12) {
-  xb_feed_row f = feed504();
-  xb_ds_row d0 = ds0(), dt = ds_temp();
+  xb_feed_row f = tr_feed504();
+  xb_ds_row d0 = tr_ds0(), dt = tr_ds_temp();
   xb_feed_view fv = {&f, true, false, NULL, 0, NULL, 0, false};
   xb_ds_view v0 = {&d0, NULL, 0}, vt = {&dt, NULL, 0};
   xb_buf b;
@@ -187,7 +130,7 @@ START_TEST(test_xml_datastream_XB_XML_12) {
   xb_buf_init(&b, 0);
   xb_render_xml.datastream(&b, &ctx, &fv, &vt);
   expect(&b, spec_xml(EX_DS_NEVER));
-  points();
+  tr_points(pts);
   xb_ds_view vh = {&d0, pts, 2};
   fv.history = true;
   xb_buf_init(&b, 0);
@@ -198,10 +141,10 @@ END_TEST
 
 /* XB-XML-13: a datapoint, a collection, and `<data id="D"/>` for an empty one. */
 START_TEST(test_xml_datapoints_XB_XML_13) {
-  xb_feed_row f = feed504();
-  xb_ds_row d0 = ds0();
+  xb_feed_row f = tr_feed504();
+  xb_ds_row d0 = tr_ds0();
   xb_feed_view fv = {&f, true, false, NULL, 0, NULL, 0, false};
-  points();
+  tr_points(pts);
   xb_buf b;
   xb_buf_init(&b, 0);
   xb_render_xml.datapoint(&b, &ctx, &fv, &d0, &pts[1]);
@@ -223,14 +166,14 @@ START_TEST(test_xml_feed_list_XB_XML_14) {
   f.id = 504;
   f.owner_login = S("someone");
   f.title = S("Office");
-  f.created = T("2012-01-01T00:00:00Z");
-  f.updated = T("2013-04-23T12:34:56.123456Z");
+  f.created = tr_time("2012-01-01T00:00:00Z");
+  f.updated = tr_time("2013-04-23T12:34:56.123456Z");
   xb_ds_row d;
   memset(&d, 0, sizeof d);
   d.id = S("0");
   d.written = true;
   d.current_value = d.max_value = d.min_value = S("21.5");
-  d.at = T("2013-04-23T12:34:56.100000Z");
+  d.at = tr_time("2013-04-23T12:34:56.100000Z");
   xb_ds_view dv = {&d, NULL, 0};
   xb_feed_view v = {&f, true, false, NULL, 0, &dv, 1, false};
   xb_feed_list_view l = {1, 0, 50, &v, 1};
@@ -260,7 +203,7 @@ START_TEST(test_xml_keys_XB_XML_15) {
   k.api_key = S("3f7c0e5a9b1d2c4e6f8a0b1c2d3e4f5a6b7c8d9e");
   k.label = S("device 504 writer");
   k.has_expiry = true;
-  k.expires_at = T("2014-01-01T00:00:00Z");
+  k.expires_at = tr_time("2014-01-01T00:00:00Z");
   k.private_access = true;
   k.perms = p;
   k.nperms = 2;
@@ -375,11 +318,11 @@ END_TEST
 /* XB-XML-10: a written datastream with the empty value has `<current_value at="…"/>`;
  * XB-XML-2: an element with attributes and no text is self-closed (unit). */
 START_TEST(test_xml_empty_value_XB_XML_10) {
-  xb_feed_row f = feed504();
-  xb_ds_row d = ds_temp();
+  xb_feed_row f = tr_feed504();
+  xb_ds_row d = tr_ds_temp();
   d.written = true;
   d.current_value = S("");
-  d.at = T("2013-04-23T12:00:00Z");
+  d.at = tr_time("2013-04-23T12:00:00Z");
   d.unit_type = S("basicSI");
   xb_feed_view fv = {&f, true, false, NULL, 0, NULL, 0, false};
   xb_ds_view v = {&d, NULL, 0};
@@ -399,7 +342,7 @@ END_TEST
 
 /* XB-XML-1: the buffer limit makes the rendering fail as a whole (sticky failure). */
 START_TEST(test_xml_buffer_limit) {
-  xb_feed_row f = feed504();
+  xb_feed_row f = tr_feed504();
   xb_feed_view v = {&f, true, false, NULL, 0, NULL, 0, false};
   xb_buf b;
   xb_buf_init(&b, 64);
