@@ -6,28 +6,7 @@
 # bridge with status 0 (XB-SCOPE-11, XB-SCOPE-12).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/../../.." && pwd)"
-export XB_BUILD="${XB_BUILD:-$ROOT/build}"
-TMP="$(mktemp -d /tmp/xbrun-XXXXXX)"
-PID=""
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-fail() { echo "FAIL  $*"; [ -f "$TMP/out" ] && tail -20 "$TMP/out"; exit 1; }
-
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_for() { # file pattern seconds
-  local end=$((SECONDS + $3))
-  until grep -q -- "$2" "$1" 2>/dev/null; do
-    [ $SECONDS -lt $end ] || return 1
-    sleep 0.05
-  done
-}
+. "$HERE/lib_make_run.sh" xbrun
 
 start() {
   PORT=$(free_port)
@@ -38,12 +17,8 @@ start() {
   wait_for "$TMP/out" "info listening addr=127.0.0.1 port=$PORT" 10 || fail "bridge not listening"
 }
 
-stop() {
-  kill -TERM "$PID"
-  local rc=0
-  wait "$PID" || rc=$?
-  PID=""
-  [ "$rc" -eq 0 ] || fail "exit status $rc after SIGTERM"
+stop_logged() { # stop, and the bridge logged its shutdown
+  stop
   grep -q "info shutdown" "$TMP/out" || fail "no shutdown line"
 }
 
@@ -67,7 +42,7 @@ wait "$SUBPID" || fail "mosquitto_sub: $(cat "$TMP/sub")"
 grep -q '"current_value":"22.0"' "$TMP/sub" || fail "prefix-key update not received"
 [ "$(wc -l <"$TMP/sub")" -eq 3 ] || fail "expected state + 2 updates: $(cat "$TMP/sub")"
 echo "ok    printed_commands_work                                       XB-SUB-2 XB-SUB-6 XB-AUTH-9"
-stop
+stop_logged
 
 # ---- second start: the store is kept, nothing provisioned again
 start
@@ -78,5 +53,5 @@ eval "$(grep -m1 '^    mosquitto_sub ' "$TMP/out" | sed 's/^ *//') -C 1 -W 10" >
   fail "subscribe after restart: $(cat "$TMP/sub")"
 grep -q '"current_value":"22.0"' "$TMP/sub" || fail "state lost across restart: $(cat "$TMP/sub")"
 echo "ok    restart_keeps_store                                         XB-STORE-1 XB-STORE-16"
-stop
+stop_logged
 echo "test_make_run.sh: 2 tests, 0 failed"

@@ -6,28 +6,7 @@
 # Runs on a temporary directory and free ports instead of var/, 1883 and 8883.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/../../.." && pwd)"
-export XB_BUILD="${XB_BUILD:-$ROOT/build}"
-TMP="$(mktemp -d /tmp/xbtlsrun-XXXXXX)"
-PID=""
-cleanup() {
-  [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-fail() { echo "FAIL  $*"; [ -f "$TMP/out" ] && tail -20 "$TMP/out"; exit 1; }
-
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_for() { # file pattern seconds
-  local end=$((SECONDS + $3))
-  until grep -q -- "$2" "$1" 2>/dev/null; do
-    [ $SECONDS -lt $end ] || return 1
-    sleep 0.05
-  done
-}
+. "$HERE/lib_make_run.sh" xbtlsrun
 
 start() {
   PORT=$(free_port)
@@ -37,14 +16,6 @@ start() {
   PID=$!
   wait_for "$TMP/out" "info listening addr=127.0.0.1 port=$TPORT transport=tls" 10 ||
     fail "bridge not listening on TLS port $TPORT"
-}
-
-stop() {
-  kill -TERM "$PID"
-  local rc=0
-  wait "$PID" || rc=$?
-  PID=""
-  [ "$rc" -eq 0 ] || fail "exit status $rc after SIGTERM"
 }
 
 # ---- first start: the certificate is made, the printed TLS commands work as printed
