@@ -104,6 +104,7 @@ xb_store_status xb_store_user_insert(xb_store *st, const xb_user_row *row, int64
   xb_st_bind_str(s, 1, row->login);
   xb_user_bind(s, row, 1);
   sqlite3_bind_int64(s, 9, row->created);
+  xb_stc_feedrow_drop_all(st); /* owner_login of the cached feed rows */
   xb_store_status r = xb_st_exec(st, s);
   st->key_gen++;
   if (r == XB_STORE_OK && id != NULL) *id = sqlite3_last_insert_rowid(st->db);
@@ -114,6 +115,7 @@ xb_store_status xb_store_user_update(xb_store *st, const xb_user_row *row) {
   sqlite3_stmt *s = xb_st_q(st, XB_Q_USER_UPDATE);
   sqlite3_bind_int64(s, 1, row->id);
   xb_user_bind(s, row, 1);
+  xb_stc_feedrow_drop_all(st); /* owner_login of the cached feed rows */
   xb_store_status r = xb_st_exec(st, s);
   st->key_gen++;
   if (r == XB_STORE_OK && sqlite3_changes(st->db) == 0) r = XB_STORE_NOT_FOUND;
@@ -168,15 +170,26 @@ static xb_store_status xb_feed_read(sqlite3_stmt *s, xb_arena *a, xb_feed_row *f
   return ok ? XB_STORE_OK : XB_STORE_NOMEM;
 }
 
+/*
+ * The stored row comes from the feed row cache (xb_store_cache.c) when it holds it, else
+ * from SQLite, and is then cached; the batch's deferred `updated` is laid over it in both
+ * cases, so the caller sees the committed state plus the batch's earlier requests
+ * (XB-STORE-13).
+ */
 xb_store_status xb_store_feed_get(xb_store *st, uint32_t id, xb_arena *a, xb_feed_row *out) {
-  sqlite3_stmt *s = xb_st_q(st, XB_Q_FEED_GET);
-  sqlite3_bind_int64(s, 1, id);
-  int rc = sqlite3_step(s);
-  xb_store_status r;
-  if (rc == SQLITE_ROW) r = xb_feed_read(s, a, out);
-  else if (rc == SQLITE_DONE) r = XB_STORE_NOT_FOUND;
-  else r = xb_st_fail(st, rc);
-  sqlite3_reset(s);
+  int hit = xb_stc_feedrow_get(st, id, a, out);
+  if (hit < 0) return XB_STORE_NOMEM;
+  xb_store_status r = XB_STORE_OK;
+  if (hit == 0) {
+    sqlite3_stmt *s = xb_st_q(st, XB_Q_FEED_GET);
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) r = xb_feed_read(s, a, out);
+    else if (rc == SQLITE_DONE) r = XB_STORE_NOT_FOUND;
+    else r = xb_st_fail(st, rc);
+    sqlite3_reset(s);
+    if (r == XB_STORE_OK) xb_stc_feedrow_put(st, out);
+  }
   if (r == XB_STORE_OK) xb_st_touch_lookup(st, id, &out->updated);
   return r;
 }
@@ -227,6 +240,7 @@ xb_store_status xb_store_feed_insert(xb_store *st, const xb_feed_row *row, uint3
   uint32_t fid = 0;
   xb_store_status r = xb_st_alloc_id(st, "feed", row->id, &fid);
   if (r != XB_STORE_OK) return r;
+  xb_stc_feedrow_drop(st, fid);
   sqlite3_stmt *s = xb_st_q(st, XB_Q_FEED_INSERT);
   xb_feed_bind(s, row);
   sqlite3_bind_int64(s, 1, fid);
@@ -237,6 +251,7 @@ xb_store_status xb_store_feed_insert(xb_store *st, const xb_feed_row *row, uint3
 }
 
 xb_store_status xb_store_feed_update(xb_store *st, const xb_feed_row *row) {
+  xb_stc_feedrow_drop(st, row->id);
   sqlite3_stmt *s = xb_st_q(st, XB_Q_FEED_UPDATE);
   xb_feed_bind(s, row);
   xb_store_status r = xb_st_exec(st, s);
@@ -296,6 +311,7 @@ xb_store_status xb_st_touch_flush(xb_store *st) {
       sqlite3_bind_int64(s, 1, st->touch[i].feed);
       sqlite3_bind_int64(s, 2, st->touch[i].updated);
       r = xb_st_exec(st, s);
+      if (r == XB_STORE_OK) xb_stc_feedrow_set_updated(st, st->touch[i].feed, st->touch[i].updated);
     }
   }
   st->ntouch = 0;
@@ -311,6 +327,7 @@ xb_store_status xb_store_feed_touch(xb_store *st, uint32_t id, int64_t updated) 
     if (r != XB_STORE_OK) return r;
     return xb_touch_log(st, id, updated) ? XB_STORE_OK : XB_STORE_NOMEM;
   }
+  xb_stc_feedrow_drop(st, id);
   sqlite3_stmt *s = xb_st_q(st, XB_Q_FEED_TOUCH);
   sqlite3_bind_int64(s, 1, id);
   sqlite3_bind_int64(s, 2, updated);

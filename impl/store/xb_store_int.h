@@ -185,6 +185,14 @@ void xb_stc_feed_put(xb_store *st, uint32_t id, int64_t owner, bool is_private);
 int xb_stc_ds_get(xb_store *st, uint32_t feed, const char *id, size_t len, xb_arena *a,
                   xb_ds_row *out);
 void xb_stc_ds_put(xb_store *st, const xb_ds_row *row);
+/* The stored feed row joined with its owner (no touch log): 1 hit (copied into a), 0 miss,
+ * -1 arena exhausted. put stores a row just read from SQLite; drop forgets one feed,
+ * drop_all every feed (a user write); set_updated follows the commit's touch flush. */
+int xb_stc_feedrow_get(xb_store *st, uint32_t id, xb_arena *a, xb_feed_row *out);
+void xb_stc_feedrow_put(xb_store *st, const xb_feed_row *row);
+void xb_stc_feedrow_drop(xb_store *st, uint32_t id);
+void xb_stc_feedrow_drop_all(xb_store *st);
+void xb_stc_feedrow_set_updated(xb_store *st, uint32_t id, int64_t updated);
 
 /* Deferred feed `updated` (xb_store_feed.c): the latest logged time of a feed in the
  * open batch (false if none), and the flush run just before COMMIT. */

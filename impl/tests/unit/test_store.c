@@ -662,6 +662,87 @@ START_TEST(test_store_row_cache_rollback_XB_STORE_11) {
 }
 END_TEST
 
+/* XB-STORE-13 (with XB-STORE-8, XB-STORE-11): the feed row cache behind
+ * xb_store_feed_get never serves a stale row: a feed update, a touch (in a batch, by the
+ * commit's flush, or outside a batch) and a rollback are all seen by the next read. */
+START_TEST(test_store_feed_row_cache_XB_STORE_13) {
+  xb_store *st = open_ok();
+  uint32_t f = add_feed(st, add_user(st, "u"), 0);
+  xb_arena a;
+  xb_arena_init(&a, 4096, 0);
+  xb_feed_row g, h;
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &g), XB_STORE_OK); /* cached now */
+  ck_assert_str_eq(g.title.p, "t");
+  ck_assert_str_eq(g.owner_login.p, "u");
+  ck_assert_int_eq(xb_store_begin(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_savepoint(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &g), XB_STORE_OK);
+  g.title = XB_STR_LIT("new");
+  g.is_private = true;
+  g.loc_lat = XB_STR_LIT("1.5");
+  g.updated = 10;
+  ck_assert_int_eq(xb_store_feed_update(st, &g), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_release(st), XB_STORE_OK);
+  /* A feed write earlier in the batch is seen by a later read of the batch. */
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &h), XB_STORE_OK);
+  ck_assert_str_eq(h.title.p, "new");
+  ck_assert(h.is_private);
+  ck_assert_str_eq(h.loc_lat.p, "1.5");
+  ck_assert_str_eq(h.owner_login.p, "u");
+  ck_assert_int_eq(h.updated, 10);
+  /* A later write does not change a row already handed out. */
+  ck_assert_int_eq(xb_store_savepoint(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_touch(st, f, 20), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_release(st), XB_STORE_OK);
+  ck_assert_int_eq(h.updated, 10);
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &h), XB_STORE_OK);
+  ck_assert_int_eq(h.updated, 20);
+  /* A rolled-back request's write is gone for the next read. */
+  ck_assert_int_eq(xb_store_savepoint(st), XB_STORE_OK);
+  h.title = XB_STR_LIT("gone");
+  ck_assert_int_eq(xb_store_feed_update(st, &h), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &g), XB_STORE_OK);
+  ck_assert_str_eq(g.title.p, "gone");
+  ck_assert_int_eq(xb_store_rollback_to(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &g), XB_STORE_OK);
+  ck_assert_str_eq(g.title.p, "new");
+  ck_assert_int_eq(g.updated, 20);
+  ck_assert_int_eq(xb_store_commit(st), XB_STORE_OK);
+  /* After the commit's flush the read gives the stored `updated`. */
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &g), XB_STORE_OK);
+  ck_assert_int_eq(g.updated, 20);
+  ck_assert_str_eq(g.title.p, "new");
+  /* A batch that only touches, then commits: the cached row follows the flush. */
+  ck_assert_int_eq(xb_store_begin(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_touch(st, f, 30), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_commit(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &g), XB_STORE_OK);
+  ck_assert_int_eq(g.updated, 30);
+  /* A whole batch rolled back. */
+  ck_assert_int_eq(xb_store_begin(st), XB_STORE_OK);
+  g.title = XB_STR_LIT("batch");
+  ck_assert_int_eq(xb_store_feed_update(st, &g), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &h), XB_STORE_OK);
+  ck_assert_str_eq(h.title.p, "batch");
+  ck_assert_int_eq(xb_store_rollback(st), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &h), XB_STORE_OK);
+  ck_assert_str_eq(h.title.p, "new");
+  /* Outside a batch a touch is written at once and seen at once. */
+  ck_assert_int_eq(xb_store_feed_touch(st, f, 40), XB_STORE_OK);
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &g), XB_STORE_OK);
+  ck_assert_int_eq(g.updated, 40);
+  /* What the cache served is what is stored. */
+  xb_store_close(st);
+  st = open_ok();
+  ck_assert_int_eq(xb_store_feed_get(st, f, &a, &h), XB_STORE_OK);
+  ck_assert_int_eq(h.updated, 40);
+  ck_assert_str_eq(h.title.p, "new");
+  ck_assert(h.is_private);
+  xb_arena_free(&a);
+  xb_store_close(st);
+}
+END_TEST
+
 /* The arena the store copies into refuses past its limit (NOMEM, not a crash). */
 START_TEST(test_store_arena_limit) {
   xb_store *st = open_ok();
@@ -706,6 +787,7 @@ Suite *xb_suite_store(void) {
   tcase_add_test(tc, test_store_arena_limit);
   tcase_add_test(tc, test_store_touch_in_batch_XB_STORE_13);
   tcase_add_test(tc, test_store_row_cache_rollback_XB_STORE_11);
+  tcase_add_test(tc, test_store_feed_row_cache_XB_STORE_13);
   suite_add_tcase(s, tc);
   return s;
 }
