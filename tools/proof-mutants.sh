@@ -28,7 +28,8 @@ run_one() {
   # functions: their own goals are what the mutation must break, and a whole unit per
   # mutant would make make check too slow. Without it, the whole unit is proved.
   fcts=$(sed -n 's/^WP-Function: *//p' "$p" | head -1)
-  [ -n "$fcts" ] && flags="$flags -wp-fct $fcts"
+  # The mutant's list replaces a unit's own -wp-fct (Frama-C would take the union).
+  [ -n "$fcts" ] && flags="$(echo "$flags" | sed -E 's/-wp-fct +[^ ]+//g') -wp-fct $fcts"
   if [ -z "$srcs" ]; then
     # No such unit in proofs/units/: WP would fail on nothing and the mutant would look
     # killed. A mutant of a unit that is not in make proofs (yet) is an error.

@@ -3,9 +3,9 @@
  *
  * Two layers, both pure (no malloc, no globals, no I/O, no recursion, bounded memory:
  * XB-CSV-23), with ACSL contracts for Frama-C/WP: the payload check and the field decoding
- * (xb_csv.c) in proofs/units/csv.mk, the tokenizer (xb_csv_line.c) in csvline.mk; the
- * proof of the write shapes (xb_csv_shape.c) is still pending
- * (proofs/pending/csv-rest.mk says what is left):
+ * (xb_csv.c) in proofs/units/csv.mk, the tokenizer (xb_csv_line.c) in csvline.mk, the
+ * write shapes (xb_csv_shape.c, xb_csv_parse.c; internal header xb_csv_shape.h) in
+ * csvshape.mk:
  *
  *  1. The record tokenizer. xb_csv_check_payload() checks the payload as a whole (no
  *     byte-order mark, well-formed UTF-8: XB-CSV-14); xb_csv_next_record() then walks

@@ -6,7 +6,7 @@
 # untouched on failure.
 # The record tokenizer (impl/formats/xb_csv_line.c: fields = the comma-separated pieces
 # of each line) is the unit csvline (proofs/units/csvline.mk); the write shapes
-# (xb_csv_shape.c) are still in proofs/pending/csv-rest.mk.
+# (xb_csv_shape.c, xb_csv_parse.c) the unit csvshape.
 # Step limit: the costliest goals (z3 on the xb_iso8601_format calls and assigns, the
 # xb_csv_decoded_size and xb_csv_decode accesses) take up to ~200k z3 steps (measured
 # 150k-202k; z3's count includes loading the WP prelude); 400k keeps the verdict

@@ -8,8 +8,8 @@
 # the reason is justified by the bytes (error state reached, quote left open, an overlong
 # field, more separators than the cap allows); xb_csv_next_record: blank lines skipped,
 # the record is a whole non-blank line with its terminator, its fields are its pieces,
-# the cursor only moves forward. The write shapes (xb_csv_shape.c) are in
-# proofs/pending/csv-rest.mk.
+# the cursor only moves forward. The write shapes (xb_csv_shape.c, xb_csv_parse.c) are
+# the unit csvshape.
 # Step limit: every goal is proved at -wp-steps 300000 (measured 2026-11-24: the costliest
 # answers were z3 on xb_csv_judge's overlong-field assertion, 301k, and cvc4 on
 # xb_csv_put_field's frame, 279k); 600k gives that 2x headroom. z3's count includes
