@@ -123,7 +123,9 @@ PROOF_JOBS ?= 2
 proofs:
 	@test -n "$(PROOF_UNITS)" || { echo "proofs: no proof units declared"; exit 1; }
 	@rm -f $(BUILD)/proofs/*.json
-	@printf '%s\n' $(PROOF_UNITS) | WP_PAR=$${WP_PAR:-1} xargs -P $(PROOF_JOBS) -I{} sh -c \
+	@# Longest first (PROOF_<u>_COST, measured), so that no long unit starts last.
+	@printf '%s\n' $(foreach u,$(PROOF_UNITS),$(or $(PROOF_$(u)_COST),0):$(u)) | sort -t: -k1,1nr | \
+	  cut -d: -f2 | WP_PAR=$${WP_PAR:-1} xargs -P $(PROOF_JOBS) -I{} sh -c \
 	  'echo "proof unit {}"; tools/wp-run.sh {} $(BUILD)/proofs proofs/wp/{} \
 	     "$$($(MAKE) -s proof-vars UNIT={} VAR=SRCS)" "$$($(MAKE) -s proof-vars UNIT={} VAR=FLAGS)"'
 	@tools/wp-table.py $(BUILD)/proofs/*.json
