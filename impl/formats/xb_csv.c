@@ -5,6 +5,7 @@
  * tokenizer is xb_csv_line.c.
  */
 #include "formats/xb_csv.h"
+#include "formats/xb_csv_fail.h"
 
 /*@
   requires \true;
@@ -60,14 +61,8 @@ int xb_csv_http_status(xb_csv_status st)
   return code;
 }
 
-/*@
-  requires err == \null || \valid(err);
-  assigns *err;
-  ensures err != \null ==> err->reason == r && err->off == off && err->line == line
-                          && err->col == col;
-*/
-static void xb_csv_fail(xb_csv_error *err, xb_csv_reason r, size_t off, size_t line,
-                        size_t col)
+/* Contract: xb_csv_fail.h */
+void xb_csv_fail(xb_csv_error *err, xb_csv_reason r, size_t off, size_t line, size_t col)
 {
   if (err != NULL) {
     err->reason = r;

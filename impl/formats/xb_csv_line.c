@@ -15,26 +15,10 @@
  * fact across the write: the frame reasoning stays in a small context.
  */
 #include "formats/xb_csv.h"
+#include "formats/xb_csv_fail.h"
 
 enum { XB_ST_START = 0, XB_ST_BARE = 1, XB_ST_QUOTED = 2, XB_ST_QSEEN = 3, XB_ST_AFTER = 4,
        XB_ST_ERR = 5 };
-
-/*@
-  requires err == \null || \valid(err);
-  assigns *err;
-  ensures err != \null ==> err->reason == r && err->off == off && err->line == line
-                          && err->col == col;
-*/
-static void xb_csv_fail(xb_csv_error *err, xb_csv_reason r, size_t off, size_t line,
-                        size_t col)
-{
-  if (err != NULL) {
-    err->reason = r;
-    err->off = off;
-    err->line = line;
-    err->col = col;
-  }
-}
 
 /*@
   requires s <= 5;
