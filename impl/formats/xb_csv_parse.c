@@ -234,20 +234,30 @@ static xb_csv_parsed xb_csv_read_records(const uint8_t *in, size_t len, xb_csv_s
             && entries[k].has_at == \old(entries[k].has_at);
 */
 static void xb_csv_put_n(const uint8_t *in, size_t len, xb_csv_shape shape,
-                             const xb_csv_entry *entries, size_t count, size_t *n)
+                         const xb_csv_entry *entries, size_t count, size_t *n)
 {
   *n = count;
   /* one member at a time: each is a small goal */
-  /*@ assert \forall integer k; 0 <= k < count ==> entries[k].line == \at(entries[k].line, Pre); */
-  /*@ assert \forall integer k; 0 <= k < count ==> entries[k].index == \at(entries[k].index, Pre); */
-  /*@ assert \forall integer k; 0 <= k < count ==> entries[k].id_off == \at(entries[k].id_off, Pre); */
-  /*@ assert \forall integer k; 0 <= k < count ==> entries[k].id_len == \at(entries[k].id_len, Pre); */
-  /*@ assert \forall integer k; 0 <= k < count ==> entries[k].val_off == \at(entries[k].val_off, Pre); */
-  /*@ assert \forall integer k; 0 <= k < count ==> entries[k].val_len == \at(entries[k].val_len, Pre); */
-  /*@ assert \forall integer k; 0 <= k < count ==> entries[k].val_size == \at(entries[k].val_size, Pre); */
-  /*@ assert \forall integer k; 0 <= k < count ==> entries[k].at == \at(entries[k].at, Pre); */
-  /*@ assert \forall integer k; 0 <= k < count ==> entries[k].has_at == \at(entries[k].has_at, Pre); */
-  /*@ assert \forall integer k; 0 <= k < count ==> entries[k].val_escaped == \at(entries[k].val_escaped, Pre); */
+  /*@ assert \forall integer k; 0 <= k < count ==>
+        entries[k].line == \at(entries[k].line, Pre); */
+  /*@ assert \forall integer k; 0 <= k < count ==>
+        entries[k].index == \at(entries[k].index, Pre); */
+  /*@ assert \forall integer k; 0 <= k < count ==>
+        entries[k].id_off == \at(entries[k].id_off, Pre); */
+  /*@ assert \forall integer k; 0 <= k < count ==>
+        entries[k].id_len == \at(entries[k].id_len, Pre); */
+  /*@ assert \forall integer k; 0 <= k < count ==>
+        entries[k].val_off == \at(entries[k].val_off, Pre); */
+  /*@ assert \forall integer k; 0 <= k < count ==>
+        entries[k].val_len == \at(entries[k].val_len, Pre); */
+  /*@ assert \forall integer k; 0 <= k < count ==>
+        entries[k].val_size == \at(entries[k].val_size, Pre); */
+  /*@ assert \forall integer k; 0 <= k < count ==>
+        entries[k].at == \at(entries[k].at, Pre); */
+  /*@ assert \forall integer k; 0 <= k < count ==>
+        entries[k].has_at == \at(entries[k].has_at, Pre); */
+  /*@ assert \forall integer k; 0 <= k < count ==>
+        entries[k].val_escaped == \at(entries[k].val_escaped, Pre); */
   /*@ assert \forall integer k; 0 <= k < count ==> XB_CSV_ENTRY_OK_AT(entries, k); */
   (void)in; /* only the contract reads in, len, shape and entries */
   (void)len;
